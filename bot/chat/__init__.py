@@ -1,0 +1,1 @@
+"""The local terminal chat: same engine, same store."""

@@ -1,0 +1,1 @@
+"""Transport-agnostic conversation engine: events in, replies out."""

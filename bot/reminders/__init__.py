@@ -1,0 +1,1 @@
+"""Reminders: calendar rules, planner, dispatcher."""

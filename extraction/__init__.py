@@ -1,0 +1,1 @@
+"""Documents in, proposed records out. Pure: no database, no Telegram, no network."""

@@ -1,0 +1,1 @@
+"""Domain records and their encrypted persistence."""

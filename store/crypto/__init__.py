@@ -1,0 +1,1 @@
+"""The only package importing cryptography: master key, envelope encryption, keyed lookup."""

@@ -1,0 +1,21 @@
+"""Vaccinations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from store.records.common import ClinicalRecord, Coding
+
+
+class Vaccination(ClinicalRecord):
+    """A vaccine dose given."""
+
+    product: str
+    normalized_name: str | None = None
+    diseases: list[str] = Field(default_factory=list)
+    codings: list[Coding] = Field(default_factory=list)
+    date: date | None = None
+    lot_number: str | None = None
+    dose_number: int | None = None

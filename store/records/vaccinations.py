@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 
 from pydantic import Field
 
@@ -16,6 +16,6 @@ class Vaccination(ClinicalRecord):
     normalized_name: str | None = None
     diseases: list[str] = Field(default_factory=list)
     codings: list[Coding] = Field(default_factory=list)
-    date: date | None = None
+    date: dt.date | None = None
     lot_number: str | None = None
     dose_number: int | None = None

@@ -1,0 +1,189 @@
+"""Record ⇄ row with encryption: the only place that holds both plaintext and rows.
+
+Each sealed cell's associated data is ``profile|table|row|column`` (see ``store.crypto.envelope``),
+with ``table`` naming the record kind for the shared ``records`` table, so a ciphertext copied
+between kinds, rows, columns or profiles fails to open.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from store.crypto import Sealer
+from store.errors import DecryptionFailed
+from store.records import (
+    Allergy,
+    AuditEntry,
+    Condition,
+    DialogueState,
+    Document,
+    DocumentPage,
+    LabResult,
+    Medication,
+    OccurrenceAnswer,
+    Reminder,
+    UserProfile,
+    Vaccination,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+KIND_OF: dict[type[BaseModel], str] = {
+    Medication: "medication",
+    LabResult: "lab",
+    Vaccination: "vaccination",
+    Allergy: "allergy",
+    Condition: "condition",
+    Reminder: "reminder",
+    AuditEntry: "audit",
+}
+
+
+def kind_of(model: type[BaseModel]) -> str:
+    """The ``records.kind`` of a record type."""
+    try:
+        return KIND_OF[model]
+    except KeyError:
+        raise TypeError(f"not a stored record type: {model.__name__}") from None
+
+
+@cache
+def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+class Codec:
+    """Seals and opens one profile's cells."""
+
+    __slots__ = ("profile_id", "sealer")
+
+    def __init__(self, sealer: Sealer, profile_id: str) -> None:
+        """Bind the profile's sealer."""
+        self.sealer = sealer
+        self.profile_id = profile_id
+
+    # Clinical records, reminders, audit entries -------------------------------------------------
+
+    def seal_record(self, kind: str, record_id: str, record: BaseModel) -> bytes:
+        """The ciphertext of one record's JSON."""
+        return self.sealer.seal(f"records:{kind}", record_id, "payload", _json(record))
+
+    def open_records(self, model: type[M], kind: str, rows: Iterable[Sequence[Any]]) -> list[M]:
+        """Decrypt ``(id, payload)`` rows of one kind and validate them in one pass."""
+        sealer = self.sealer
+        prefix = sealer.aad(f"records:{kind}", "", "")[:-1]
+        parts = [
+            sealer.open_with_aad(payload, b"%s%s|payload" % (prefix, rid.encode()))
+            for rid, payload in rows
+        ]
+        return _validate_many(model, parts)
+
+    # Documents ----------------------------------------------------------------------------------
+
+    def seal_document(self, document: Document) -> bytes:
+        """The ciphertext of a document without its pages."""
+        body = document.model_dump_json(exclude={"pages"}).encode()
+        return self.sealer.seal("documents", document.id, "payload", body)
+
+    def open_documents(self, rows: Iterable[Sequence[Any]]) -> list[Document]:
+        """Decrypt ``(id, payload)`` document rows (pages not included)."""
+        sealer = self.sealer
+        parts = [sealer.open("documents", rid, "payload", payload) for rid, payload in rows]
+        return _validate_many(Document, parts)
+
+    def seal_page(self, document_id: str, page_no: int, page: DocumentPage) -> tuple[bytes, bytes]:
+        """``(meta, content)`` ciphertexts of one page."""
+        row = f"{document_id}/{page_no}"
+        meta = json.dumps({"filename": page.filename, "media_type": page.media_type}).encode()
+        return (
+            self.sealer.seal("document_pages", row, "meta", meta),
+            self.sealer.seal("document_pages", row, "content", page.content),
+        )
+
+    def open_page(
+        self, document_id: str, page_no: int, meta: bytes, content: bytes
+    ) -> DocumentPage:
+        """Decrypt one page."""
+        row = f"{document_id}/{page_no}"
+        info = json.loads(self.sealer.open("document_pages", row, "meta", meta))
+        return DocumentPage(
+            filename=info["filename"],
+            media_type=info["media_type"],
+            content=self.sealer.open("document_pages", row, "content", content),
+        )
+
+    # Profile row --------------------------------------------------------------------------------
+
+    def seal_profile(self, profile: UserProfile) -> bytes:
+        """The ciphertext of the profile settings (display name included)."""
+        return self.sealer.seal("profiles", self.profile_id, "payload", _json(profile))
+
+    def open_profile(self, blob: bytes) -> UserProfile:
+        """Decrypt the profile settings."""
+        data = self.sealer.open("profiles", self.profile_id, "payload", blob)
+        return _validate_one(UserProfile, data)
+
+    def seal_dialogue(self, state: DialogueState) -> bytes:
+        """The ciphertext of the dialogue state."""
+        return self.sealer.seal("profiles", self.profile_id, "dialogue", _json(state))
+
+    def open_dialogue(self, blob: bytes) -> DialogueState:
+        """Decrypt the dialogue state."""
+        data = self.sealer.open("profiles", self.profile_id, "dialogue", blob)
+        return _validate_one(DialogueState, data)
+
+    # Occurrences --------------------------------------------------------------------------------
+
+    def seal_answer(
+        self, occurrence_id: str, answer: OccurrenceAnswer | None, at: datetime | None
+    ) -> bytes:
+        """The ciphertext of what the user answered to an occurrence."""
+        body = json.dumps(
+            {"answer": answer.value if answer else None, "at": at.isoformat() if at else None}
+        ).encode()
+        return self.sealer.seal("occurrences", occurrence_id, "payload", body)
+
+    def open_answer(
+        self, occurrence_id: str, blob: bytes
+    ) -> tuple[OccurrenceAnswer | None, datetime | None]:
+        """Decrypt an occurrence's answer and when it was given."""
+        data = json.loads(self.sealer.open("occurrences", occurrence_id, "payload", blob))
+        answer = OccurrenceAnswer(data["answer"]) if data["answer"] else None
+        at = datetime.fromisoformat(data["at"]) if data["at"] else None
+        return answer, at
+
+
+def seal_chat_id(sealer: Sealer, account_id: str, chat_id: int) -> bytes:
+    """The chat id, sealed under the account's default profile key, bound to the account row."""
+    return sealer.seal("accounts", account_id, "chat_id", str(chat_id).encode())
+
+
+def open_chat_id(sealer: Sealer, account_id: str, blob: bytes) -> int:
+    """Decrypt the chat id."""
+    return int(sealer.open("accounts", account_id, "chat_id", blob))
+
+
+def _json(model: BaseModel) -> bytes:
+    return model.model_dump_json().encode()
+
+
+def _validate_many(model: type[M], parts: list[bytes]) -> list[M]:
+    if not parts:
+        return []
+    try:
+        return _list_adapter(model).validate_json(b"[" + b",".join(parts) + b"]")
+    except ValidationError:
+        raise DecryptionFailed("decrypted payload does not match its record type") from None
+
+
+def _validate_one(model: type[M], data: bytes) -> M:
+    try:
+        return model.model_validate_json(data)
+    except ValidationError:
+        raise DecryptionFailed("decrypted payload does not match its record type") from None

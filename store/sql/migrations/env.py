@@ -1,0 +1,32 @@
+"""Alembic environment: runs on the connection given by ``store.sql.database.upgrade``."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection, create_engine
+
+from store.sql.schema import metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+config = context.config
+given = config.attributes.get("connection")
+if given is not None:
+    _run(given)
+else:
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("set sqlalchemy.url (alembic -x or alembic.ini) to the database URL")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        _run(conn)

@@ -1,0 +1,192 @@
+"""Tables: ciphertext for everything about a person; ids, due times and bookkeeping in clear.
+
+What stays in clear, and why:
+
+- ids (random UUIDs, never derived from content) and foreign keys: to find rows;
+- ``accounts.lookup_hash``: HMAC of the platform user id under a secret lookup key;
+- ``profiles.master_key_id`` and ``is_default``, ``version`` columns: rotation and concurrency;
+- ``records.kind``: the record type (medication, lab, …), so one kind loads in one query;
+- ``documents.page_count`` and page numbers; the sizes of ciphertexts;
+- ``occurrences.due_at``, ``sent_at``, ``lease_until``, ``reminder_id``: what the scheduler needs
+  to claim due reminders without any key;
+- ``seen_updates``: platform update ids and when they were seen, for deduplication.
+
+Everything else (names, values, dates of care, documents and their pages, the chat id, display
+names, profile settings, dialogue state, audit entries, reminder labels, answers) is sealed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    text,
+)
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+ID = 64
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite stores naive UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Normalise to UTC (naive on SQLite)."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return an aware UTC datetime."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+master_keys = Table(
+    "master_keys",
+    metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("check_value", LargeBinary, nullable=False),
+)
+
+system_keys = Table(
+    "system_keys",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("master_key_id", String(32), nullable=False),
+    Column("wrapped", LargeBinary, nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("lookup_hash", LargeBinary, nullable=False, unique=True),
+    Column("chat_id", LargeBinary, nullable=True),
+    Column("erased", Boolean, nullable=False, server_default=text("false")),
+)
+
+profiles = Table(
+    "profiles",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column(
+        "account_id",
+        String(ID),
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("is_default", Boolean, nullable=False),
+    Column("master_key_id", String(32), nullable=False, index=True),
+    Column("wrapped_key", LargeBinary, nullable=True),
+    Column("payload", LargeBinary, nullable=True),
+    Column("dialogue", LargeBinary, nullable=True),
+    Column("version", Integer, nullable=False, server_default=text("0")),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column(
+        "profile_id",
+        String(ID),
+        ForeignKey("profiles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("kind", String(16), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("payload", LargeBinary, nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column(
+        "profile_id",
+        String(ID),
+        ForeignKey("profiles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("id", String(ID), primary_key=True),
+    Column("payload", LargeBinary, nullable=False),
+    Column("page_count", Integer, nullable=False, server_default=text("0")),
+)
+
+document_pages = Table(
+    "document_pages",
+    metadata,
+    Column("profile_id", String(ID), primary_key=True),
+    Column("document_id", String(ID), primary_key=True),
+    Column("page_no", Integer, primary_key=True),
+    Column("meta", LargeBinary, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    ForeignKeyConstraint(
+        ["profile_id", "document_id"],
+        ["documents.profile_id", "documents.id"],
+        ondelete="CASCADE",
+        name="fk_document_pages_document",
+    ),
+)
+
+occurrences = Table(
+    "occurrences",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column(
+        "profile_id",
+        String(ID),
+        ForeignKey("profiles.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("account_id", String(ID), nullable=False),
+    Column("reminder_id", String(ID), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Column("payload", LargeBinary, nullable=True),
+    Index(
+        "ix_occurrences_unsent_due",
+        "due_at",
+        postgresql_where=text("sent_at IS NULL"),
+        sqlite_where=text("sent_at IS NULL"),
+    ),
+)
+
+seen_updates = Table(
+    "seen_updates",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("seen_at", UtcDateTime, nullable=False),
+)

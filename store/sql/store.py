@@ -1,0 +1,255 @@
+"""SqlStore: the Store over SQLAlchemy; hands out vaults, each one transaction on one profile."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, exc, select, update
+
+from store.api import DueOccurrence, ProfileSummary
+from store.crypto import MasterKey, Sealer, UserLookup
+from store.errors import ConcurrentUpdate, StoreError, UnknownUser
+from store.sql import accounts as acc
+from store.sql import scheduling
+from store.sql.cache import RecordCache
+from store.sql.codec import Codec
+from store.sql.database import make_engine, upgrade
+from store.sql.keyring import open_keyring
+from store.sql.schema import profiles
+from store.sql.vault import SqlVault
+
+log = logging.getLogger(__name__)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class SqlStore:
+    """Encrypted persistence for every user, over one engine."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        master: MasterKey,
+        lookup: UserLookup,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+        cache_profiles: int = 32,
+    ) -> None:
+        """Use ``open_sql_store``: it checks the key and migrates first."""
+        self.engine = engine
+        self._master = master
+        self._lookup = lookup
+        self._clock = clock
+        self._cache = RecordCache(cache_profiles)
+
+    # Vaults -------------------------------------------------------------------------------------
+
+    @contextmanager
+    def vault(
+        self, user_key: int, profile_id: str | None = None, *, create: bool = True
+    ) -> Iterator[SqlVault]:
+        """A transaction bound to one profile (the default one when ``profile_id`` is None)."""
+        digest = self._lookup.digest(user_key)
+
+        def account(conn: Connection) -> str:
+            found = acc.find_account(conn, digest)
+            if found is not None:
+                return found
+            if not create:
+                raise UnknownUser("no account for this user")
+            return acc.create_account(conn, digest, self._master)
+
+        with self._transaction(account, profile_id) as vault:
+            yield vault
+
+    @contextmanager
+    def vault_for_account(self, account_id: str, profile_id: str) -> Iterator[SqlVault]:
+        """Same as ``vault`` for a known internal account id (reminders, workers)."""
+        with self._transaction(lambda _conn: account_id, profile_id) as vault:
+            yield vault
+
+    @contextmanager
+    def _transaction(
+        self, account: Callable[[Connection], str], profile_id: str | None
+    ) -> Iterator[SqlVault]:
+        with self.engine.connect().execution_options(carnet_write=True) as conn:
+            try:
+                tx = conn.begin()
+            except exc.OperationalError as error:
+                raise ConcurrentUpdate("database busy") from error
+            vault: SqlVault | None = None
+            try:
+                vault = self._open(conn, account(conn), profile_id)
+                yield vault
+                old = vault.version
+                if vault.dirty:
+                    conn.execute(
+                        update(profiles)
+                        .where(profiles.c.id == vault.profile_id)
+                        .values(version=profiles.c.version + 1)
+                    )
+                tx.commit()
+            except BaseException as error:
+                if tx.is_active:
+                    tx.rollback()
+                if vault is not None:
+                    self._cache.drop(vault.profile_id)
+                if isinstance(error, exc.OperationalError) and _is_conflict(error):
+                    raise ConcurrentUpdate("another transaction wrote this user") from error
+                raise
+        if vault.dirty:
+            self._cache.commit(vault.profile_id, old, old + 1, vault.saved, vault.deleted)
+
+    def _open(self, conn: Connection, account_id: str, profile_id: str | None) -> SqlVault:
+        query = select(
+            profiles.c.id,
+            profiles.c.is_default,
+            profiles.c.master_key_id,
+            profiles.c.wrapped_key,
+            profiles.c.version,
+        ).where(profiles.c.account_id == account_id)
+        query = query.where(
+            profiles.c.id == profile_id if profile_id is not None else profiles.c.is_default
+        )
+        row = conn.execute(query.with_for_update()).first()
+        if row is None:
+            raise UnknownUser("no such profile in this account")
+        sealer = acc.unwrap_profile_key(self._master, row.id, row.master_key_id, row.wrapped_key)
+        account_sealer: Callable[[], Sealer]
+        if row.is_default:
+            account_sealer = lambda: sealer  # noqa: E731
+        else:
+            account_sealer = lambda: self._default_sealer(conn, account_id)  # noqa: E731
+        return SqlVault(
+            conn,
+            Codec(sealer, row.id),
+            account_id=account_id,
+            version=row.version,
+            cache=self._cache,
+            account_sealer=account_sealer,
+            clock=self._clock,
+        )
+
+    def _default_sealer(self, conn: Connection, account_id: str) -> Sealer:
+        row = conn.execute(
+            select(profiles.c.id, profiles.c.master_key_id, profiles.c.wrapped_key).where(
+                profiles.c.account_id == account_id, profiles.c.is_default
+            )
+        ).one()
+        return acc.unwrap_profile_key(self._master, row.id, row.master_key_id, row.wrapped_key)
+
+    # Accounts -----------------------------------------------------------------------------------
+
+    def has_account(self, user_key: int) -> bool:
+        """Whether this user has an account."""
+        with self.engine.connect() as conn:
+            return acc.account_exists(conn, self._lookup.digest(user_key))
+
+    def profiles(self, user_key: int) -> list[ProfileSummary]:
+        """The account's profiles, default first, with their decrypted display names."""
+        digest = self._lookup.digest(user_key)
+        with self.engine.connect() as conn:
+            account_id = acc.find_account(conn, digest)
+            if account_id is None:
+                return []
+            rows = conn.execute(
+                select(
+                    profiles.c.id,
+                    profiles.c.is_default,
+                    profiles.c.master_key_id,
+                    profiles.c.wrapped_key,
+                    profiles.c.payload,
+                )
+                .where(profiles.c.account_id == account_id)
+                .order_by(profiles.c.is_default.desc(), profiles.c.id)
+            ).all()
+        result = []
+        for row in rows:
+            sealer = acc.unwrap_profile_key(
+                self._master, row.id, row.master_key_id, row.wrapped_key
+            )
+            name = (
+                Codec(sealer, row.id).open_profile(row.payload).display_name
+                if row.payload
+                else None
+            )
+            result.append(
+                ProfileSummary(profile_id=row.id, display_name=name, is_default=row.is_default)
+            )
+        return result
+
+    def add_profile(self, user_key: int, display_name: str) -> str:
+        """Add a profile (a child, a parent) with its own data key; returns its id."""
+        digest = self._lookup.digest(user_key)
+        with self.engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
+            account_id = acc.find_account(conn, digest) or acc.create_account(
+                conn, digest, self._master
+            )
+            return acc.create_profile(
+                conn, account_id, self._master, display_name=display_name, is_default=False
+            )
+
+    def erase_account(self, user_key: int) -> bool:
+        """Crypto-shred then delete everything of this account. True if it existed."""
+        digest = self._lookup.digest(user_key)
+        with self.engine.connect() as conn:
+            account_id = acc.find_account(conn, digest)
+        if account_id is None:
+            return False
+        for profile_id in acc.shred_account(self.engine, account_id):
+            self._cache.drop(profile_id)
+        acc.purge_erased(self.engine)
+        log.info("account erased", extra={"account_id": account_id})
+        return True
+
+    # Scheduling ---------------------------------------------------------------------------------
+
+    def claim_due(
+        self, now: datetime, *, limit: int = 100, lease: timedelta = timedelta(minutes=5)
+    ) -> list[DueOccurrence]:
+        """Claim unsent occurrences due at or before ``now`` (SKIP LOCKED on PostgreSQL)."""
+        return scheduling.claim_due(self.engine, now, limit=limit, lease=lease)
+
+    def mark_sent(self, occurrence_id: str, at: datetime) -> bool:
+        """Record an occurrence as sent; False if it was already sent."""
+        return scheduling.mark_sent(self.engine, occurrence_id, at)
+
+    def seen_update(self, update_id: int) -> bool:
+        """Record a platform update id; True if it had been seen before."""
+        return scheduling.seen_update(self.engine, update_id, self._clock())
+
+    def close(self) -> None:
+        """Release connections and forget cached records."""
+        self._cache.clear()
+        self.engine.dispose()
+
+
+def _is_conflict(error: exc.OperationalError) -> bool:
+    text = str(error.orig).lower()
+    return "locked" in text or "busy" in text or "could not serialize" in text
+
+
+def open_sql_store(url: str, master_key: bytes, **options: Any) -> SqlStore:
+    """Open (migrating to head, or creating) the database and check the master key.
+
+    Raises:
+        WrongMasterKey: the database was created with another master key.
+        RotationInProgress: an interrupted rotation must be finished first.
+    """
+    master = MasterKey(master_key)
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        with engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
+            lookup_key = open_keyring(conn, master)
+        acc.purge_erased(engine)
+    except (StoreError, exc.SQLAlchemyError):
+        engine.dispose()
+        raise
+    return SqlStore(engine, master, UserLookup(lookup_key), **options)

@@ -1,0 +1,484 @@
+"""SqlVault: the Vault bound to one profile, inside one transaction opened by the store.
+
+Every statement filters on the vault's ``profile_id``; no method takes a profile or account id
+from its caller, so code holding a vault can only reach its own profile's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from store.crypto import Sealer
+from store.errors import IdConflict
+from store.records import (
+    Allergy,
+    AuditAction,
+    AuditEntry,
+    Condition,
+    DialogueState,
+    Document,
+    LabResult,
+    Medication,
+    Occurrence,
+    Reminder,
+    UserProfile,
+    Vaccination,
+)
+from store.sql.cache import RecordCache
+from store.sql.codec import Codec, kind_of, open_chat_id, seal_chat_id
+from store.sql.schema import accounts, document_pages, documents, occurrences, profiles, records
+
+Clinical = Medication | LabResult | Vaccination | Allergy | Condition
+C = TypeVar("C", Medication, LabResult, Vaccination, Allergy, Condition)
+R = TypeVar("R", bound=BaseModel)
+
+DOCUMENT_KIND = "document"
+
+
+class SqlVault:
+    """Per-profile access to decrypted records within the store's transaction."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        codec: Codec,
+        *,
+        account_id: str,
+        version: int,
+        cache: RecordCache,
+        account_sealer: Callable[[], Sealer],
+        clock: Callable[[], datetime],
+    ) -> None:
+        """Bind a transaction to one profile (built by the store, not by callers)."""
+        self._conn = conn
+        self._codec = codec
+        self._account_id = account_id
+        self._profile_id = codec.profile_id
+        self._version = version
+        self._cache = cache
+        self._account_sealer = account_sealer
+        self._clock = clock
+        self._upsert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        self.dirty = False
+        self.saved: dict[str, dict[str, Any]] = {}
+        self.deleted: dict[str, set[str]] = {}
+
+    @property
+    def account_id(self) -> str:
+        """The internal id of the account (never the Telegram id)."""
+        return self._account_id
+
+    @property
+    def profile_id(self) -> str:
+        """The internal id of the profile this vault is bound to."""
+        return self._profile_id
+
+    @property
+    def version(self) -> int:
+        """The profile version this vault was opened at."""
+        return self._version
+
+    # Change tracking (for the version bump and the cache) ---------------------------------------
+
+    def _saved(self, kind: str, record: BaseModel, record_id: str) -> None:
+        self.dirty = True
+        self.saved.setdefault(kind, {})[record_id] = record.model_copy(deep=True)
+        self.deleted.get(kind, set()).discard(record_id)
+
+    def _deleted(self, kind: str, record_id: str) -> None:
+        self.dirty = True
+        self.saved.get(kind, {}).pop(record_id, None)
+        self.deleted.setdefault(kind, set()).add(record_id)
+
+    def _touched(self, kind: str) -> bool:
+        return kind in self.saved or kind in self.deleted
+
+    # Profile, chat id, dialogue -----------------------------------------------------------------
+
+    def get_profile(self) -> UserProfile:
+        """The profile settings (defaults for a new profile)."""
+        blob = self._conn.execute(
+            select(profiles.c.payload).where(profiles.c.id == self._profile_id)
+        ).scalar_one()
+        if blob is None:
+            return UserProfile(id=self._profile_id)
+        return self._codec.open_profile(blob)
+
+    def save_profile(self, profile: UserProfile) -> None:
+        """Store the profile settings (its id is always this vault's profile)."""
+        if profile.id != self._profile_id:
+            profile = profile.model_copy(update={"id": self._profile_id})
+        self._update_profile_row(payload=self._codec.seal_profile(profile))
+
+    def get_chat_id(self) -> int | None:
+        """The account's chat id (shared by its profiles)."""
+        blob = self._conn.execute(
+            select(accounts.c.chat_id).where(accounts.c.id == self._account_id)
+        ).scalar_one()
+        return (
+            None if blob is None else open_chat_id(self._account_sealer(), self._account_id, blob)
+        )
+
+    def set_chat_id(self, chat_id: int) -> None:
+        """Remember the account's chat id, encrypted."""
+        blob = seal_chat_id(self._account_sealer(), self._account_id, chat_id)
+        self._conn.execute(
+            update(accounts).where(accounts.c.id == self._account_id).values(chat_id=blob)
+        )
+        self.dirty = True
+
+    def get_dialogue(self) -> DialogueState:
+        """The dialogue state (idle for a new profile)."""
+        blob = self._conn.execute(
+            select(profiles.c.dialogue).where(profiles.c.id == self._profile_id)
+        ).scalar_one()
+        return DialogueState() if blob is None else self._codec.open_dialogue(blob)
+
+    def save_dialogue(self, state: DialogueState) -> None:
+        """Store the dialogue state."""
+        self._update_profile_row(dialogue=self._codec.seal_dialogue(state))
+
+    def _update_profile_row(self, **values: bytes) -> None:
+        self._conn.execute(
+            update(profiles).where(profiles.c.id == self._profile_id).values(**values)
+        )
+        self.dirty = True
+
+    # Documents ----------------------------------------------------------------------------------
+
+    def add_document(self, document: Document) -> None:
+        """Store a new document with its pages.
+
+        Raises:
+            IdConflict: a document with this id already exists in this profile.
+        """
+        exists = self._conn.execute(
+            select(documents.c.id).where(
+                documents.c.profile_id == self._profile_id, documents.c.id == document.id
+            )
+        ).first()
+        if exists:
+            raise IdConflict("document id already stored")
+        self._conn.execute(
+            insert(documents).values(
+                profile_id=self._profile_id,
+                id=document.id,
+                payload=self._codec.seal_document(document),
+                page_count=len(document.pages),
+            )
+        )
+        self._insert_pages(document)
+        self._saved(DOCUMENT_KIND, document.model_copy(update={"pages": []}), document.id)
+
+    def update_document(self, document: Document) -> None:
+        """Update a document; its pages are replaced only when ``document.pages`` is not empty."""
+        values: dict[str, Any] = {"payload": self._codec.seal_document(document)}
+        if document.pages:
+            values["page_count"] = len(document.pages)
+        result = self._conn.execute(
+            update(documents)
+            .where(documents.c.profile_id == self._profile_id, documents.c.id == document.id)
+            .values(**values)
+        )
+        if result.rowcount == 0:
+            self.add_document(document)
+            return
+        if document.pages:
+            self._conn.execute(
+                delete(document_pages).where(
+                    document_pages.c.profile_id == self._profile_id,
+                    document_pages.c.document_id == document.id,
+                )
+            )
+            self._insert_pages(document)
+        self._saved(DOCUMENT_KIND, document.model_copy(update={"pages": []}), document.id)
+
+    def _insert_pages(self, document: Document) -> None:
+        if not document.pages:
+            return
+        rows = []
+        for page_no, page in enumerate(document.pages):
+            meta, content = self._codec.seal_page(document.id, page_no, page)
+            rows.append(
+                {
+                    "profile_id": self._profile_id,
+                    "document_id": document.id,
+                    "page_no": page_no,
+                    "meta": meta,
+                    "content": content,
+                }
+            )
+        self._conn.execute(insert(document_pages), rows)
+
+    def get_document(self, document_id: str, *, with_pages: bool = True) -> Document | None:
+        """One document, with its decrypted pages unless ``with_pages`` is false."""
+        row = self._conn.execute(
+            select(documents.c.id, documents.c.payload).where(
+                documents.c.profile_id == self._profile_id, documents.c.id == document_id
+            )
+        ).first()
+        if row is None:
+            return None
+        (document,) = self._codec.open_documents([row])
+        if with_pages:
+            document = self._with_pages([document])[0]
+        return document
+
+    def list_documents(self, *, with_pages: bool = False) -> list[Document]:
+        """Every document of the profile (pages only when asked: they are large)."""
+        listed = self._cached(DOCUMENT_KIND)
+        if listed is None:
+            rows = self._conn.execute(
+                select(documents.c.id, documents.c.payload).where(
+                    documents.c.profile_id == self._profile_id
+                )
+            ).all()
+            listed = self._codec.open_documents(rows)
+            self._remember(DOCUMENT_KIND, listed)
+        return self._with_pages(listed) if with_pages else listed
+
+    def _with_pages(self, docs: list[Document]) -> list[Document]:
+        if not docs:
+            return docs
+        query = select(
+            document_pages.c.document_id,
+            document_pages.c.page_no,
+            document_pages.c.meta,
+            document_pages.c.content,
+        ).where(document_pages.c.profile_id == self._profile_id)
+        if len(docs) == 1:
+            query = query.where(document_pages.c.document_id == docs[0].id)
+        pages: dict[str, list[Any]] = {}
+        for doc_id, page_no, meta, content in self._conn.execute(
+            query.order_by(document_pages.c.document_id, document_pages.c.page_no)
+        ):
+            pages.setdefault(doc_id, []).append(
+                self._codec.open_page(doc_id, page_no, meta, content)
+            )
+        return [d.model_copy(update={"pages": pages.get(d.id, [])}) for d in docs]
+
+    # Clinical records, reminders, audit ---------------------------------------------------------
+
+    def save(self, record: Clinical) -> None:
+        """Insert or update one clinical record (by id)."""
+        self.save_all([record])
+
+    def save_all(self, records_: Sequence[Clinical]) -> None:
+        """Insert or update several records in one statement per kind."""
+        by_kind: dict[str, list[BaseModel]] = {}
+        for record in records_:
+            by_kind.setdefault(kind_of(type(record)), []).append(record)
+        for kind, items in by_kind.items():
+            self._upsert_records(kind, items)
+
+    def _upsert_records(self, kind: str, items: Sequence[BaseModel]) -> None:
+        rows = []
+        for item in items:
+            record_id: str = item.id  # type: ignore[attr-defined]
+            rows.append(
+                {
+                    "profile_id": self._profile_id,
+                    "kind": kind,
+                    "id": record_id,
+                    "payload": self._codec.seal_record(kind, record_id, item),
+                }
+            )
+            self._saved(kind, item, record_id)
+        stmt = self._upsert(records)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[records.c.profile_id, records.c.kind, records.c.id],
+            set_={"payload": stmt.excluded.payload},
+        )
+        self._conn.execute(stmt, rows)
+
+    def records(self, kind: type[C]) -> list[C]:
+        """All records of one kind for this profile."""
+        return self._load(kind)
+
+    def _load(self, model: type[R]) -> list[R]:
+        kind = kind_of(model)
+        cached = self._cached(kind)
+        if cached is not None:
+            return cached
+        rows = self._conn.execute(
+            select(records.c.id, records.c.payload).where(
+                records.c.profile_id == self._profile_id, records.c.kind == kind
+            )
+        ).all()
+        loaded = self._codec.open_records(model, kind, rows)
+        self._remember(kind, loaded)
+        return loaded
+
+    def _cached(self, kind: str) -> list[Any] | None:
+        if self._touched(kind):
+            return None
+        return self._cache.get(self._profile_id, self._version, kind)
+
+    def _remember(self, kind: str, loaded: list[Any]) -> None:
+        if not self._touched(kind):
+            self._cache.put(self._profile_id, self._version, kind, loaded)
+
+    def get(self, kind: type[C], record_id: str) -> C | None:
+        """One record by id, or None."""
+        return self._get(kind, record_id)
+
+    def _get(self, model: type[R], record_id: str) -> R | None:
+        kind = kind_of(model)
+        row = self._conn.execute(
+            select(records.c.id, records.c.payload).where(
+                records.c.profile_id == self._profile_id,
+                records.c.kind == kind,
+                records.c.id == record_id,
+            )
+        ).first()
+        return None if row is None else self._codec.open_records(model, kind, [row])[0]
+
+    def delete(self, kind: type[C], record_id: str) -> bool:
+        """Delete one record; False if it did not exist."""
+        return self._delete(kind_of(kind), record_id)
+
+    def _delete(self, kind: str, record_id: str) -> bool:
+        result = self._conn.execute(
+            delete(records).where(
+                records.c.profile_id == self._profile_id,
+                records.c.kind == kind,
+                records.c.id == record_id,
+            )
+        )
+        if result.rowcount:
+            self._deleted(kind, record_id)
+        return bool(result.rowcount)
+
+    def save_reminder(self, reminder: Reminder) -> None:
+        """Insert or update a reminder."""
+        self._upsert_records(kind_of(Reminder), [reminder])
+
+    def list_reminders(self) -> list[Reminder]:
+        """Every reminder of the profile."""
+        return self._load(Reminder)
+
+    def delete_reminder(self, reminder_id: str) -> None:
+        """Delete a reminder and its unsent occurrences."""
+        self._delete(kind_of(Reminder), reminder_id)
+        self._conn.execute(
+            delete(occurrences).where(
+                occurrences.c.profile_id == self._profile_id,
+                occurrences.c.reminder_id == reminder_id,
+                occurrences.c.sent_at.is_(None),
+            )
+        )
+        self.dirty = True
+
+    # Occurrences --------------------------------------------------------------------------------
+
+    def save_occurrences(self, items: Sequence[Occurrence]) -> None:
+        """Insert or update occurrences; a sent occurrence stays sent.
+
+        Raises:
+            IdConflict: an occurrence id belongs to another profile.
+        """
+        if not items:
+            return
+        ids = [o.id for o in items]
+        foreign = self._conn.execute(
+            select(occurrences.c.id).where(
+                occurrences.c.id.in_(ids), occurrences.c.profile_id != self._profile_id
+            )
+        ).first()
+        if foreign is not None:
+            raise IdConflict("occurrence id belongs to another profile")
+        rows = [
+            {
+                "id": o.id,
+                "profile_id": self._profile_id,
+                "account_id": self._account_id,
+                "reminder_id": o.reminder_id,
+                "due_at": o.due_at,
+                "sent_at": o.sent_at,
+                "lease_until": None,
+                "payload": self._codec.seal_answer(o.id, o.answer, o.answered_at),
+            }
+            for o in items
+        ]
+        stmt = self._upsert(occurrences)
+        table = occurrences
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={
+                "reminder_id": stmt.excluded.reminder_id,
+                "due_at": stmt.excluded.due_at,
+                "sent_at": _coalesce(table.c.sent_at, stmt.excluded.sent_at),
+                "payload": stmt.excluded.payload,
+            },
+            where=table.c.profile_id == self._profile_id,
+        )
+        self._conn.execute(stmt, rows)
+        self.dirty = True
+
+    def list_occurrences(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Occurrence]:
+        """Occurrences due in ``[since, until)``, by due time."""
+        conditions = [occurrences.c.profile_id == self._profile_id]
+        if since is not None:
+            conditions.append(occurrences.c.due_at >= since)
+        if until is not None:
+            conditions.append(occurrences.c.due_at < until)
+        rows = self._conn.execute(
+            select(
+                occurrences.c.id,
+                occurrences.c.reminder_id,
+                occurrences.c.due_at,
+                occurrences.c.sent_at,
+                occurrences.c.payload,
+            )
+            .where(and_(*conditions))
+            .order_by(occurrences.c.due_at, occurrences.c.id)
+        ).all()
+        result = []
+        for occ_id, reminder_id, due_at, sent_at, payload in rows:
+            answer, answered_at = (
+                self._codec.open_answer(occ_id, payload) if payload else (None, None)
+            )
+            result.append(
+                Occurrence(
+                    id=occ_id,
+                    reminder_id=reminder_id,
+                    due_at=due_at,
+                    sent_at=sent_at,
+                    answer=answer,
+                    answered_at=answered_at,
+                )
+            )
+        return result
+
+    # Audit --------------------------------------------------------------------------------------
+
+    def audit(
+        self, action: AuditAction, record_type: str, record_id: str | None = None, count: int = 1
+    ) -> None:
+        """Append an event to the profile's log."""
+        entry = AuditEntry(
+            at=self._clock(),
+            action=action,
+            record_type=record_type,
+            record_id=record_id,
+            count=count,
+        )
+        self._upsert_records(kind_of(AuditEntry), [entry])
+
+    def audit_log(self) -> list[AuditEntry]:
+        """The profile's event log, oldest first."""
+        return sorted(self._load(AuditEntry), key=lambda e: (e.at, e.id))
+
+
+def _coalesce(first: Any, second: Any) -> Any:
+    from sqlalchemy import func
+
+    return func.coalesce(first, second)

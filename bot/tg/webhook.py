@@ -1,0 +1,123 @@
+"""Webhook mode: a small tornado server that checks Telegram's secret token and body size.
+
+Threat model: the webhook URL is public. Telegram sends ``X-Telegram-Bot-Api-Secret-Token`` with
+the secret given to setWebhook; any request without it (compared in constant time) gets 403 and
+never reaches the engine. Bodies over ``max_body_bytes`` are refused by the HTTP server before
+they are read in full; malformed JSON gets 400. TLS is expected to end at a reverse proxy.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import secrets
+import socket
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import Update
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application as TornadoApplication
+from tornado.web import RequestHandler
+
+from bot.tg.application import TgApplication
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+"""Updates are small JSON documents (files are fetched separately); 1 MB is generous."""
+
+
+def new_secret() -> str:
+    """A random secret token in Telegram's alphabet (A-Z, a-z, 0-9, _ and -)."""
+    return secrets.token_urlsafe(48)
+
+
+def path_of(webhook_url: str) -> str:
+    """The local path to serve for a public webhook URL (``/`` when it has none)."""
+    return urlparse(webhook_url).path or "/"
+
+
+class _UpdateHandler(RequestHandler):
+    def initialize(self, app: TgApplication, secret: str) -> None:
+        self.app = app
+        self.secret = secret
+
+    def check_xsrf_cookie(self) -> None:
+        """Telegram sends no cookies; the secret token is the check."""
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            logger.warning("webhook request refused: bad secret token")
+            self.set_status(403)
+            self.finish()
+            return
+        try:
+            data = json.loads(self.request.body)
+            update = Update.de_json(data, self.app.bot)
+        except (ValueError, TypeError, KeyError):
+            logger.warning("webhook request refused: malformed update")
+            self.set_status(400)
+            self.finish()
+            return
+        await self.app.update_queue.put(update)
+        self.set_status(200)
+        self.finish()
+
+
+class WebhookServer:
+    """Serves Telegram's webhook calls into ``app.update_queue``."""
+
+    def __init__(
+        self,
+        app: TgApplication,
+        *,
+        secret: str,
+        listen: str = "127.0.0.1",
+        port: int = 8443,
+        path: str = "/",
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        self.app = app
+        self.secret = secret
+        self.listen = listen
+        self.port = port
+        self.path = path
+        self.max_body_bytes = max_body_bytes
+        self._server: HTTPServer | None = None
+
+    async def start(self) -> int:
+        """Listen; returns the bound port (useful with ``port=0``)."""
+        handlers: list[Any] = [
+            (self.path, _UpdateHandler, {"app": self.app, "secret": self.secret})
+        ]
+        web = TornadoApplication(handlers)
+        self._server = HTTPServer(
+            web, max_body_size=self.max_body_bytes, max_buffer_size=self.max_body_bytes
+        )
+        sockets = bind_sockets(self.port, self.listen, family=socket.AF_INET)
+        self.port = sockets[0].getsockname()[1]
+        self._server.add_sockets(sockets)
+        logger.info("webhook server listening on %s:%d", self.listen, self.port)
+        return self.port
+
+    async def stop(self) -> None:
+        """Stop listening and close open connections."""
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+            self._server = None
+
+
+async def register_webhook(app: TgApplication, webhook_url: str, secret: str) -> None:
+    """Tell Telegram where to POST updates and which secret token to send."""
+    await app.bot.set_webhook(
+        webhook_url,
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+        max_connections=40,
+    )

@@ -1,0 +1,1 @@
+"""Test doubles for what is slow or external: Telegram, the clock, OCR."""

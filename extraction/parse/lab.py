@@ -1,0 +1,238 @@
+"""Lab reports: sampling date and, for each test, value, unit, reference range and flag.
+
+=============================================  ============================================
+written                                        read as
+=============================================  ============================================
+``Potassium 5,8 H mmol/L 3,5 - 5,1 4,9``       5.8 mmol/L, range 3.5-5.1, H (4,9 is the
+                                               previous result, after the range: ignored)
+``Hémoglobine ...... 13,5 * g/dL (13,0-17,0)`` dot leaders; ``*`` with the range gives H/L
+``CRP 12,0 mg/L < 5,0``                        range high 5.0, computed flag H
+``DFG estimé (CKD-EPI) 48 mL/min/1,73 m² > 60``  range low 60, L
+``Créatinine 85 µmol/L 60 à 110``              range 60-110, N
+``INR 1,05 0,80 - 1,20``                       no unit
+``Prélevé le 04/05/2025``, ``Collected: …``    effective date of every result
+=============================================  ============================================
+
+Columns: when a header row names a previous-results column (``Antériorités``, ``Previous``,
+``Résultats antérieurs``), words at or right of its left edge are dropped on that page, so a
+previous value is never taken for the current one. Test names are matched to the reference
+(LOINC); an unknown name on a row with a unit and a range is kept and flagged ``unknown_test``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from extraction.options import ExtractionOptions
+from extraction.parse.dates import find_dates
+from extraction.parse.lines import Line, flag, provenance
+from extraction.parse.patterns.false_positives import is_header_line
+from extraction.parse.patterns.normalize import simplify
+from extraction.parse.patterns.numbers import parse_number
+from extraction.reference.labtests import lookup_lab_test
+from store.records import Coding, Interpretation, LabResult, ReferenceRange
+
+_VALUE = re.compile(r"(?<![\w(/.,-])(?P<cmp>[<>]=?\s?)?(?P<num>\d+(?:[.,]\d+)?)(?![\w)/-]|[.,]\d)")
+_FLAG = re.compile(r"^\s*(?P<flag>\*{1,3}|[HL](?![a-zA-Z])|↑|↓|\+\+?|--?|\(H\)|\(L\))")
+_UNIT = re.compile(
+    r"^\s*(?P<unit>mL/min/1[,.]73\s?m[²2]|mL/min|(?:10\^?\d+|10[⁹¹²]+)/L|"
+    r"[a-zA-Zµ%][a-zA-Zµ%/²³0-9.]*(?:/[a-zA-Zµ%0-9²³.]+)*)"
+)
+_RANGE_PAIR = re.compile(
+    r"\(?\s*(?P<low>\d+(?:[.,]\d+)?)\s*(?:-|à|a|to|–)\s*(?P<high>\d+(?:[.,]\d+)?)\s*\)?"
+)
+_RANGE_BOUND = re.compile(
+    r"\(?\s*(?P<op>[<>≤≥]=?|inf\.?\s*[àa]|sup\.?\s*[àa])\s*(?P<num>\d+(?:[.,]\d+)?)\s*\)?"
+)
+_SAMPLING = re.compile(
+    r"pr[ée]lev[ée]\s+le|pr[ée]l[èe]vement\s+(?:du|le)|date\s+(?:de|du)\s+pr[ée]l[èe]vement|"
+    r"collected|sample(?:d)?\s+(?:on|date)|collection\s+date|specimen\s+date|date of collection",
+    re.IGNORECASE,
+)
+_PREVIOUS_HEADER = re.compile(
+    r"ant[ée]riorit[ée]s?|r[ée]sultats?\s+ant[ée]rieurs?|pr[ée]c[ée]dents?|previous|prior\s+results?",
+    re.IGNORECASE,
+)
+_BIRTH = re.compile(r"\bn[ée]+\s*\(?e?\)?\s+le\b|\bnaissance\b|\bdate of birth\b|\bdob\b", re.I)
+_LEADERS = re.compile(r"(?:\s*[.·_…]{2,}\s*)+")
+_NOT_UNIT = {"a", "à", "to", "h", "l", "inf", "sup", "de", "le"}
+
+
+@dataclass
+class _Row:
+    name: str
+    value: float
+    value_text: str
+    unit: str | None
+    range: ReferenceRange | None
+    flag: str | None
+    value_span: tuple[int, int]
+
+
+def find_sampling_date(lines: list[Line]) -> date | None:
+    """The sampling date (``Prélevé le``, ``Collected:``), else the first non-birth date."""
+    for line in lines:
+        if _SAMPLING.search(line.text):
+            found = find_dates(line.text)
+            if found:
+                return found[0][0]
+    for line in lines:
+        if _BIRTH.search(line.text) or re.search(r"[ée]dit[ée]|printed|imprim", line.text, re.I):
+            continue
+        found = find_dates(line.text)
+        if found:
+            return found[0][0]
+    return None
+
+
+def _previous_columns(lines: list[Line]) -> dict[int, int]:
+    """Per page, the left x of the previous-results column header, when there is one."""
+    limits: dict[int, int] = {}
+    for line in lines:
+        match = _PREVIOUS_HEADER.search(line.text)
+        if not match or line.page in limits:
+            continue
+        for start, end, _, x in line.offsets:
+            if start <= match.start() < end or match.start() <= start < match.end():
+                height = line.box.height if line.box else 0
+                limits[line.page] = x - max(2, height // 2)
+                break
+    return limits
+
+
+def _range(text: str) -> tuple[ReferenceRange | None, int]:
+    """The reference range at the start of ``text`` and where it ends."""
+    pair = _RANGE_PAIR.match(text)
+    if pair:
+        low, high = parse_number(pair.group("low")), parse_number(pair.group("high"))
+        if low is not None and high is not None and low <= high:
+            return ReferenceRange(low=low, high=high, text=pair.group(0).strip()), pair.end()
+    bound = _RANGE_BOUND.match(text)
+    if bound:
+        number = parse_number(bound.group("num"))
+        op = bound.group("op").lower()
+        if op.startswith(("<", "≤", "inf")):
+            return ReferenceRange(high=number, text=bound.group(0).strip()), bound.end()
+        return ReferenceRange(low=number, text=bound.group(0).strip()), bound.end()
+    return None, 0
+
+
+def _read_row(text: str) -> _Row | None:
+    """Split a table row into name, value, flag, unit and range (text after the range ignored)."""
+    text = _LEADERS.sub(" ", text)
+    value = _VALUE.search(text)
+    if not value or value.start() < 2:
+        return None
+    name = text[: value.start()].strip(" :.-\t")
+    if len(re.sub(r"[^A-Za-zÀ-ÿ]", "", name)) < 2:
+        return None
+    number = parse_number(value.group("num"))
+    if number is None:
+        return None
+    rest = text[value.end() :]
+    flag_match = _FLAG.match(rest)
+    flag_text: str | None = None
+    if flag_match:
+        after = rest[flag_match.end() :]
+        if not after or after[0] in " \t":
+            flag_text = flag_match.group("flag").strip("()")
+            rest = after
+    unit: str | None = None
+    reference, _ = _range(rest.lstrip())
+    if reference is None:
+        unit_match = _UNIT.match(rest)
+        if unit_match and unit_match.group("unit").lower() not in _NOT_UNIT:
+            unit = unit_match.group("unit").rstrip(".,")
+            rest = rest[unit_match.end() :]
+            flag_after = _FLAG.match(rest)
+            if flag_text is None and flag_after and flag_after.group("flag") in {"*", "H", "L"}:
+                flag_text = flag_after.group("flag")
+                rest = rest[flag_after.end() :]
+            reference, _ = _range(rest.lstrip())
+    return _Row(
+        name=name,
+        value=number,
+        value_text=value.group(0).strip(),
+        unit=unit,
+        range=reference,
+        flag=flag_text,
+        value_span=(value.start(), value.end()),
+    )
+
+
+def interpret(
+    value: float, reference: ReferenceRange | None, written: str | None
+) -> Interpretation | None:
+    """H/L/N from the written flag, else from the range; ``*`` without a range is abnormal."""
+    if written in {"H", "↑", "+", "++"}:
+        return Interpretation.HIGH
+    if written in {"L", "↓", "-", "--"}:
+        return Interpretation.LOW
+    if reference is not None:
+        if reference.high is not None and value > reference.high:
+            return Interpretation.HIGH
+        if reference.low is not None and value < reference.low:
+            return Interpretation.LOW
+        if written and written.startswith("*"):
+            return Interpretation.ABNORMAL
+        return Interpretation.NORMAL
+    if written and written.startswith("*"):
+        return Interpretation.ABNORMAL
+    return None
+
+
+def parse_lab_report(
+    lines: list[Line],
+    document_id: str,
+    options: ExtractionOptions,
+    effective: date | None = None,
+) -> list[LabResult]:
+    """Every test result of a lab report, current values only, with provenance and flags."""
+    limits = _previous_columns(lines)
+    results: list[LabResult] = []
+    for line in lines:
+        if is_header_line(line.text) or _SAMPLING.search(line.text) or _BIRTH.search(line.text):
+            continue
+        text = line.text
+        if line.page in limits:
+            text = text[: line.cut_before_x(limits[line.page])]
+        if find_dates(text):
+            continue
+        row = _read_row(text)
+        if row is None:
+            continue
+        match = lookup_lab_test(row.name, options.fuzzy_threshold)
+        if match is None and not (row.unit and row.range):
+            continue
+        if simplify(row.name).startswith(("page", "tel", "fax", "n ")):
+            continue
+        value_confidence = line.span_confidence(*row.value_span)
+        score = match.score / 100 if match else 1.0
+        test = match.test if match else None
+        result = LabResult(
+            name=row.name,
+            normalized_name=test.fr if test else None,
+            loinc=test.loinc if test else None,
+            codings=[Coding(system="http://loinc.org", code=test.loinc, display=test.en)]
+            if test
+            else [],
+            value=row.value,
+            value_text=row.value_text,
+            unit=row.unit,
+            reference_range=row.range,
+            interpretation=interpret(row.value, row.range, row.flag),
+            effective_date=effective,
+            provenance=provenance(document_id, [line], score=score),
+        )
+        flags = []
+        if match is None:
+            flags.append(flag("name", "unknown_test", row.name, line.confidence))
+        elif min(score, line.confidence) < options.confidence_threshold:
+            flags.append(flag("name", "low_confidence", row.name, min(score, line.confidence)))
+        if value_confidence < options.confidence_threshold:
+            flags.append(flag("value", "low_confidence", row.value_text, value_confidence))
+        result.needs_confirmation = flags
+        results.append(result)
+    return results

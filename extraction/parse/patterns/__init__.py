@@ -1,0 +1,1 @@
+"""Atomic patterns shared by the parsers: numbers, units, times of day, frequencies, durations."""

@@ -1,0 +1,16 @@
+"""Reference data shipped with carnet: drugs (BDPM), lab tests, vaccines, with fuzzy lookups."""
+
+from extraction.reference.drugs import DrugMatch, drug_class_of, lookup_drug
+from extraction.reference.labtests import LabTest, LabTestMatch, lookup_lab_test
+from extraction.reference.vaccines import VaccineMatch, lookup_vaccine
+
+__all__ = [
+    "DrugMatch",
+    "LabTest",
+    "LabTestMatch",
+    "VaccineMatch",
+    "drug_class_of",
+    "lookup_drug",
+    "lookup_lab_test",
+    "lookup_vaccine",
+]

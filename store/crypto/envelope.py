@@ -25,7 +25,7 @@ import secrets
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from store.errors import MasterKeyInvalid, TamperDetected, WrongMasterKey
+from store.errors import MasterKeyInvalid, TamperDetected
 
 DATA_KEY_BYTES = 32
 _FORMAT = b"\x01"
@@ -127,10 +127,11 @@ class MasterKey:
         """Unwrap a data key wrapped by ``wrap`` with the same context.
 
         Raises:
-            WrongMasterKey: the key cannot open it (wrong key, or the wrapped key was moved).
+            TamperDetected: it does not open (the key-check value already proved the master key
+                right, so the wrapped key was modified or moved to another profile).
         """
         aad = f"{context}|{self.key_id}".encode()
         try:
             return self._wrap.decrypt(wrapped[1 : 1 + _NONCE], wrapped[1 + _NONCE :], aad)
         except InvalidTag:
-            raise WrongMasterKey("a data key does not open with this master key") from None
+            raise TamperDetected("a wrapped data key does not open") from None

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from store.errors import StoreError
+from store import Store, open_store
+from store.errors import IdConflict, StoreError
 from store.fhir.archive import ArchiveLimits, export_archive, import_archive
 from store.fhir.errors import ArchiveInvalid, ArchiveTooLarge
 from store.fhir.mapping import Clinical
@@ -334,17 +335,9 @@ def test_zip_bomb_is_stopped_while_inflating_not_after():
         import_archive(MemoryVault(), bomb, limits=ArchiveLimits(max_entry_bytes=1 << 20))
 
 
-def _open_store() -> Any:
-    try:
-        from store import open_store  # type: ignore[attr-defined]
-    except ImportError:
-        pytest.skip("store.open_store does not exist yet (SqlVault in progress)")
-    return open_store
-
-
 @contextmanager
-def _store(database_url: str, master_key: bytes) -> Iterator[Any]:
-    store = _open_store()(database_url, master_key)
+def _store(database_url: str, master_key: bytes) -> Iterator[Store]:
+    store = open_store(database_url, master_key)
     try:
         yield store
     finally:
@@ -369,3 +362,27 @@ def test_round_trip_through_the_real_encrypted_store(database_url, master_key):
     assert restored == expected
     assert report.documents == 2 and report.medications == 4
     assert AuditAction.IMPORTED in log
+
+
+def test_a_copy_into_another_user_of_the_same_store_needs_new_ids(database_url, master_key):
+    with _store(database_url, master_key) as store:
+        with store.vault(1001) as vault:
+            fill(vault)
+            archive = export_archive(vault, exported_at=NOW)
+            expected = snapshot(vault)
+        with pytest.raises(IdConflict), store.vault(2002) as vault:
+            import_archive(vault, archive)
+        with store.vault(2002) as vault:
+            assert vault.list_documents() == []  # the failed import left nothing
+            import_archive(vault, archive, new_ids=True)
+        with store.vault(2002) as vault:
+            copy = snapshot(vault)
+        with store.vault(1001) as vault:
+            assert snapshot(vault) == expected
+
+    assert len(copy["documents"]) == 2
+    assert {k: len(v) for k, v in copy["records"].items()} == {
+        k: len(v) for k, v in expected["records"].items()
+    }
+    names = sorted(r.name for r in copy["records"]["Medication"].values())
+    assert names == sorted(r.name for r in expected["records"]["Medication"].values())

@@ -18,7 +18,7 @@ from telegram import Update
 
 from bot.settings import Settings
 from bot.tg.application import TgApplication, build_application
-from bot.tg.webhook import WebhookServer, new_secret, path_of, register_webhook
+from bot.tg.webhook import new_secret, webhook_mode
 
 logger = logging.getLogger(__name__)
 
@@ -70,25 +70,17 @@ async def _run_webhook(app: TgApplication, settings: Settings, url: str) -> None
     secret = (
         settings.webhook_secret.get_secret_value() if settings.webhook_secret else new_secret()
     )
-    server = WebhookServer(
-        app,
-        secret=secret,
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        path=path_of(url),
-    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    async with app:
-        await app.start()
-        await server.start()
-        await register_webhook(app, url, secret)
+    async with webhook_mode(
+        app,
+        public_url=url,
+        secret=secret,
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+    ):
         logger.info("webhook mode started")
-        try:
-            await stop.wait()
-        finally:
-            await server.stop()
-            await app.stop()
+        await stop.wait()

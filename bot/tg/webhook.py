@@ -8,11 +8,13 @@ they are read in full; malformed JSON gets 400. TLS is expected to end at a reve
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import logging
 import secrets
 import socket
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlparse
 
@@ -121,3 +123,41 @@ async def register_webhook(app: TgApplication, webhook_url: str, secret: str) ->
         allowed_updates=Update.ALL_TYPES,
         max_connections=40,
     )
+
+
+@contextlib.asynccontextmanager
+async def webhook_mode(
+    app: TgApplication,
+    *,
+    public_url: str | None,
+    secret: str,
+    listen: str = "127.0.0.1",
+    port: int = 8443,
+    path: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> AsyncIterator[WebhookServer]:
+    """Run ``app`` fed by a webhook server; registers the webhook with Telegram.
+
+    ``public_url`` None means the server's own address (tests, a bot behind no proxy).
+    The webhook is left registered on exit: another instance may still be serving it.
+    """
+    server = WebhookServer(
+        app,
+        secret=secret,
+        listen=listen,
+        port=port,
+        path=path or (path_of(public_url) if public_url else "/telegram"),
+        max_body_bytes=max_body_bytes,
+    )
+    async with app:
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        bound = await server.start()
+        try:
+            url = public_url or f"http://{listen}:{bound}{server.path}"
+            await register_webhook(app, url, secret)
+            yield server
+        finally:
+            await server.stop()
+            await app.stop()

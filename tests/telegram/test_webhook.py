@@ -1,0 +1,64 @@
+"""Webhook mode: Telegram POSTs updates with the secret token; anything else is refused."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from bot.settings import Settings
+from bot.tg.application import TelegramOptions, build_application
+from bot.tg.webhook import SECRET_HEADER, new_secret, webhook_mode
+from tests.fakes.bot_api import FakeBotApi
+from tests.telegram.conftest import EchoEngine
+
+
+def update_json(update_id: int, user_id: int, text: str) -> str:
+    message = {
+        "message_id": 1,
+        "date": 1_700_000_000,
+        "from": {"id": user_id, "is_bot": False, "first_name": "Eve"},
+        "chat": {"id": user_id, "type": "private"},
+        "text": text,
+    }
+    return json.dumps({"update_id": update_id, "message": message})
+
+
+async def test_webhook_serves_telegram_and_rejects_forgeries(
+    bot_api: FakeBotApi, tg_settings: Settings
+):
+    engine = EchoEngine()
+    app = build_application(tg_settings, engine, TelegramOptions(album_delay=0.2))
+    secret = new_secret()
+    async with webhook_mode(app, public_url=None, secret=secret, port=0, max_body_bytes=64_000):
+        registered = bot_api.calls_of("setWebhook")[-1].params
+        assert registered["secret_token"] == secret
+        url = registered["url"]
+
+        # Telegram (the fake) delivers updates with the secret: served.
+        alice = bot_api.user(1001)
+        await alice.send_text("par webhook")
+        await alice.expect_text("echo: par webhook")
+        assert bot_api.webhook_responses == [200]
+
+        async with httpx.AsyncClient(timeout=5) as client:
+            forged = update_json(900, 1001, "forged")
+            no_header = await client.post(url, content=forged)
+            wrong = await client.post(url, content=forged, headers={SECRET_HEADER: "guess"})
+            malformed = await client.post(
+                url, content="{not json", headers={SECRET_HEADER: secret}
+            )
+            huge = update_json(901, 1001, "x" * 100_000)
+            try:
+                too_big = (
+                    await client.post(url, content=huge, headers={SECRET_HEADER: secret})
+                ).status_code
+            except httpx.HTTPError:
+                too_big = None  # the server may just close the connection
+        assert (no_header.status_code, wrong.status_code, malformed.status_code) == (403, 403, 400)
+        assert too_big != 200
+        await bot_api.wait_quiet(0.3)
+    texts = [e.text for _, e in engine.events if hasattr(e, "text")]
+    assert texts == ["par webhook"], (
+        "forged, malformed and oversized requests never reach the engine"
+    )

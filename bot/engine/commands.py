@@ -1,0 +1,67 @@
+"""Slash commands in French and English, and the menu registered with setMyCommands."""
+
+from __future__ import annotations
+
+from bot.i18n import translator
+
+COMMANDS: dict[str, str] = {
+    "start": "start",
+    "aide": "help",
+    "help": "help",
+    "traitements": "treatments.current",
+    "treatments": "treatments.current",
+    "allergies": "allergies.list",
+    "vaccins": "vaccines",
+    "vaccines": "vaccines",
+    "analyses": "labs.list",
+    "labs": "labs.list",
+    "documents": "documents.list",
+    "rappels": "reminders.list",
+    "reminders": "reminders.list",
+    "export": "export",
+    "supprimer": "delete",
+    "delete": "delete",
+    "langue": "language",
+    "language": "language",
+    "fuseau": "timezone",
+    "timezone": "timezone",
+    "annuler": "cancel",
+    "cancel": "cancel",
+}
+"""Command name (without the slash) -> what it does."""
+
+MENU: dict[str, list[str]] = {
+    "fr": [
+        "traitements",
+        "allergies",
+        "vaccins",
+        "analyses",
+        "documents",
+        "rappels",
+        "export",
+        "langue",
+        "fuseau",
+        "supprimer",
+        "aide",
+    ],
+    "en": [
+        "treatments",
+        "allergies",
+        "vaccines",
+        "labs",
+        "documents",
+        "reminders",
+        "export",
+        "language",
+        "timezone",
+        "delete",
+        "help",
+    ],
+}
+
+
+def command_menu(language: str) -> list[tuple[str, str]]:
+    """(command, description) pairs for setMyCommands in ``language`` (fr or en)."""
+    tr = translator(language)
+    names = MENU.get(language, MENU["fr"])
+    return [(name, tr(f"command.{COMMANDS[name]}")) for name in names]

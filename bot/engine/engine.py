@@ -1,0 +1,245 @@
+"""The conversation engine: ``Engine.handle(user, event) -> replies``, transport-agnostic.
+
+Blocking work runs off the event loop: store transactions in the I/O executor, extraction in the
+CPU executor (both given by ``bot.bootstrap``). One user's events are serialised by a per-user
+lock; the dialogue state is loaded and saved in the same vault transaction as the records it
+talks about, so a restart or a second instance continues where the user was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from bot.engine import errors, intake, onboarding, routes
+from bot.engine.clock import Clock, local_today
+from bot.engine.events import (
+    AlbumIn,
+    ButtonIn,
+    CommandIn,
+    DocumentIn,
+    Event,
+    FileIn,
+    PhotoIn,
+    TextIn,
+    UnsupportedIn,
+    UserRef,
+)
+from bot.engine.replies import ChatAction, LeaveChat, Reply, Text
+from bot.engine.turn import Turn
+from bot.i18n import Translator, pick_language, translator
+from extraction.options import ExtractionOptions
+from extraction.result import ExtractedDocument, InputFile
+from store.api import Store
+
+log = logging.getLogger("carnet.engine")
+
+Extractor = Callable[[list[InputFile], ExtractionOptions], ExtractedDocument]
+"""Runs extraction (blocking, CPU-bound) on the files of one document."""
+
+Emit = Callable[[Reply], Awaitable[None]]
+"""Sends a reply right away (chat action, progress) while the engine keeps working."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Plain values the engine needs from the settings."""
+
+    default_language: str = "fr"
+    default_timezone: str = "Europe/Paris"
+
+
+class Engine:
+    """Events in, replies out. One instance serves every user."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        clock: Clock,
+        extract: Extractor,
+        options: ExtractionOptions | None = None,
+        config: EngineConfig | None = None,
+        io_executor: Executor | None = None,
+        cpu_executor: Executor | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.extract = extract
+        self.options = options or ExtractionOptions()
+        self.config = config or EngineConfig()
+        self._io = io_executor
+        self._cpu = cpu_executor
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def handle(self, user: UserRef, event: Event, emit: Emit | None = None) -> list[Reply]:
+        """Answer one event from ``user``; never raises, a failure becomes a kind message.
+
+        ``emit``, when given, receives the early replies of long work (chat action, progress
+        message) as soon as they are known; they are then not repeated in the returned list.
+        """
+        started = time.perf_counter()
+        kind = type(event).__name__
+        if user.chat_type != "private":
+            tr = translator(pick_language(None, user.language_code, self.config.default_language))
+            return [Text(text=tr("group.refused")), LeaveChat()]
+        lock = self._locks.get(user.user_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[user.user_id] = lock
+        async with lock:
+            try:
+                replies = await self._dispatch(user, event, emit)
+            except Exception as exc:
+                log.exception("engine error kind=%s error=%s", kind, type(exc).__name__)
+                tr = translator(
+                    pick_language(None, user.language_code, self.config.default_language)
+                )
+                replies = [Text(text=errors.message_for(exc, tr))]
+        log.info(
+            "handled kind=%s replies=%d ms=%.1f",
+            kind,
+            len(replies),
+            (time.perf_counter() - started) * 1000,
+        )
+        return replies
+
+    async def _dispatch(self, user: UserRef, event: Event, emit: Emit | None) -> list[Reply]:
+        files = _files_of(event)
+        if files is not None:
+            return await self._intake(user, files, emit)
+        if isinstance(event, UnsupportedIn):
+            return await self._io_call(self._in_turn, user, event, routes.unsupported)
+        if isinstance(event, TextIn | ButtonIn | CommandIn):
+            return await self._io_call(self._in_turn, user, event, routes.route)
+        raise AssertionError(kind_of(event))
+
+    async def _intake(self, user: UserRef, files: list[FileIn], emit: Emit | None) -> list[Reply]:
+        early: list[Reply] = []
+        received = await self._io_call(self._receive, user, files)
+        if isinstance(received, list):
+            return received
+        document_id, tr = received
+        progress: list[Reply] = [
+            ChatAction(action="typing"),
+            Text(
+                text=tr("intake.reading", pages=len(files))
+                if len(files) > 1
+                else tr("intake.reading_one"),
+                progress_key=f"doc:{document_id}",
+            ),
+        ]
+        if emit is not None:
+            for reply in progress:
+                await emit(reply)
+        else:
+            early.extend(progress)
+        inputs = [InputFile(name=f.name, data=f.data, media_type=f.media_type) for f in files]
+        outcome: ExtractedDocument | Exception
+        started = time.perf_counter()
+        try:
+            outcome = await self._cpu_call(self.extract, inputs, self.options)
+        except Exception as exc:
+            outcome = exc
+            log.info("extraction failed error=%s", type(exc).__name__)
+        log.info("extraction pages=%d ms=%.0f", len(files), (time.perf_counter() - started) * 1000)
+        replies = await self._io_call(self._after_extraction, user, document_id, outcome)
+        return [*early, *replies]
+
+    def _receive(self, user: UserRef, files: list[FileIn]) -> list[Reply] | tuple[str, Translator]:
+        if not self.store.has_account(user.user_id):
+            return onboarding.before_consent(user, None, self.config.default_language)
+        result: list[Reply] | tuple[str, Translator] = []
+
+        def body(turn: Turn) -> list[Reply]:
+            nonlocal result
+            if not turn.profile.consent.given:
+                return onboarding.consent_prompt(turn.tr)
+            result = (intake.receive(turn, files), turn.tr)
+            return []
+
+        replies = self._in_turn(user, None, lambda turn, _event: body(turn))
+        return replies if replies else result
+
+    def _after_extraction(
+        self, user: UserRef, document_id: str, outcome: ExtractedDocument | Exception
+    ) -> list[Reply]:
+        return self._in_turn(
+            user, None, lambda turn, _event: intake.after_extraction(turn, document_id, outcome)
+        )
+
+    def _in_turn(
+        self,
+        user: UserRef,
+        event: Event | None,
+        handler: Callable[[Turn, Event | None], list[Reply]],
+    ) -> list[Reply]:
+        if not self.store.has_account(user.user_id):
+            if not onboarding.is_consent_yes(event):
+                return onboarding.before_consent(user, event, self.config.default_language)
+            handler = _consent_handler
+        if isinstance(event, ButtonIn | CommandIn) and onboarding.is_erase_confirmation(event):
+            return onboarding.erase(self.store, user, event, self.config.default_language)
+        now = self.clock.now()
+        with self.store.vault(user.user_id) as vault:
+            profile = vault.get_profile()
+            state = vault.get_dialogue()
+            language = pick_language(
+                profile.language.value if profile.language and profile.language_chosen else None,
+                user.language_code,
+                profile.language.value if profile.language else self.config.default_language,
+            )
+            turn = Turn(
+                user=user,
+                vault=vault,
+                profile=profile,
+                state=state,
+                tr=translator(language),
+                now=now,
+                today=local_today(self.clock, profile.timezone),
+            )
+            replies = handler(turn, event)
+            if turn.profile_dirty:
+                vault.save_profile(turn.profile)
+            if turn.state_dirty:
+                vault.save_dialogue(turn.state)
+        return replies
+
+    async def _io_call(self, fn: Callable[..., T], *args: object) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._io, fn, *args)
+
+    async def _cpu_call(self, fn: Callable[..., T], *args: object) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._cpu, fn, *args)
+
+
+def _consent_handler(turn: Turn, _event: Event | None) -> list[Reply]:
+    return onboarding.accept_consent(turn)
+
+
+def _files_of(event: Event) -> list[FileIn] | None:
+    if isinstance(event, PhotoIn | DocumentIn):
+        return [event.file]
+    if isinstance(event, AlbumIn):
+        return list(event.files)
+    return None
+
+
+def kind_of(event: Event) -> str:
+    """The event's class name, for logs."""
+    return type(event).__name__
+
+
+def utc_now_of(clock: Clock) -> datetime:
+    """The clock's time (helper for adapters that need a timestamp)."""
+    return clock.now()

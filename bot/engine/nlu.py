@@ -1,0 +1,958 @@
+"""Language understanding: French and English questions and statements to an intent with slots.
+
+Rule-based and typo-tolerant: text is normalised (lowercase, no accents, no apostrophes), each
+unknown word is corrected to the nearest cue word or name with rapidfuzz, then ordered rules pick
+the intent and slot finders read the product, lab test, vaccine, document kind and period.
+
+| intent               | examples (FR / EN)                                                    |
+| -------------------- | --------------------------------------------------------------------- |
+| treatments.current   | quels sont mes traitements ? / what meds am I on?                     |
+| treatments.past      | qu'ai-je pris en mars ? / what did I take last summer?                |
+| treatment.purpose    | à quoi sert le Levothyrox ? / what is metformin for?                  |
+| treatment.start      | depuis quand je prends X ? / when did I start X?                      |
+| treatment.prescriber | qui m'a prescrit X ? / who prescribed X?                              |
+| can_take             | puis-je prendre de l'ibuprofène ? / can I take aspirin?               |
+| allergies.list       | mes allergies ? / what am I allergic to?                              |
+| vaccines.list        | mes vaccins / when was my last tetanus shot?                          |
+| vaccines.due         | quels vaccins dois-je faire ? / am I up to date with my vaccines?     |
+| labs.value           | ma dernière glycémie / my cholesterol on March 3                      |
+| labs.out_of_range    | quelles valeurs sont hors normes ? / abnormal results                 |
+| labs.trend           | évolution du cholestérol / chart my HbA1c                             |
+| labs.list            | mes analyses / my lab results                                         |
+| documents.show       | montre-moi l'ordonnance du 3 mars / send me the lab report of May     |
+| documents.list       | mes documents / my documents                                          |
+| reminders.list       | mes rappels / upcoming reminders                                      |
+| state.allergy        | je suis allergique à la pénicilline / allergic to peanuts             |
+| state.vaccination    | vaccin grippe le 15 octobre / I got my flu shot yesterday             |
+| state.treatment      | je prends du Levothyrox 75 le matin / I take metformin 500 twice a day|
+| state.stop           | j'ai arrêté l'amoxicilline / I stopped taking ibuprofen               |
+| state.condition      | je suis diabétique / I have asthma                                    |
+| help, export, delete, greeting, thanks, unknown                                              |
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.engine import lexicon
+from bot.engine.periods import MONTHS, find_date, find_period
+
+QUESTIONS = frozenset(
+    {
+        "treatments.current",
+        "treatments.past",
+        "treatment.purpose",
+        "treatment.start",
+        "treatment.prescriber",
+        "can_take",
+        "allergies.list",
+        "vaccines.list",
+        "vaccines.due",
+        "labs.value",
+        "labs.out_of_range",
+        "labs.trend",
+        "labs.list",
+        "documents.show",
+        "documents.list",
+        "reminders.list",
+    }
+)
+STATEMENTS = frozenset(
+    {"state.allergy", "state.vaccination", "state.treatment", "state.stop", "state.condition"}
+)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What the user wants, with the slots found (normalised text, canonical keys, dates)."""
+
+    name: str
+    product: str | None = None
+    test: str | None = None
+    vaccine: str | None = None
+    condition: str | None = None
+    kind: str | None = None
+    start: date | None = None
+    end: date | None = None
+    detail: str | None = None
+
+
+STOPWORDS = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "l",
+        "un",
+        "une",
+        "des",
+        "du",
+        "de",
+        "d",
+        "a",
+        "au",
+        "aux",
+        "en",
+        "et",
+        "ou",
+        "mon",
+        "ma",
+        "mes",
+        "ton",
+        "ta",
+        "tes",
+        "son",
+        "sa",
+        "ses",
+        "ce",
+        "cet",
+        "cette",
+        "ces",
+        "je",
+        "j",
+        "tu",
+        "il",
+        "elle",
+        "on",
+        "nous",
+        "vous",
+        "ils",
+        "elles",
+        "me",
+        "m",
+        "moi",
+        "te",
+        "t",
+        "se",
+        "s",
+        "y",
+        "qui",
+        "que",
+        "qu",
+        "quoi",
+        "quel",
+        "quelle",
+        "quels",
+        "quelles",
+        "quand",
+        "comment",
+        "pourquoi",
+        "combien",
+        "est",
+        "ce",
+        "c",
+        "pour",
+        "par",
+        "sur",
+        "dans",
+        "avec",
+        "sans",
+        "pas",
+        "ne",
+        "n",
+        "plus",
+        "tres",
+        "bien",
+        "oui",
+        "non",
+        "the",
+        "a",
+        "an",
+        "my",
+        "your",
+        "his",
+        "her",
+        "of",
+        "to",
+        "for",
+        "in",
+        "on",
+        "at",
+        "with",
+        "and",
+        "or",
+        "is",
+        "are",
+        "am",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "be",
+        "been",
+        "i",
+        "you",
+        "it",
+        "me",
+        "what",
+        "which",
+        "who",
+        "when",
+        "why",
+        "how",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "not",
+        "no",
+        "yes",
+        "please",
+        "stp",
+        "svp",
+        "merci",
+        "thanks",
+        "sont",
+        "suis",
+        "ai",
+        "as",
+        "avez",
+        "ont",
+        "fait",
+        "faire",
+        "peux",
+        "puis",
+        "peut",
+        "dois",
+        "doit",
+        "vais",
+        "va",
+        "était",
+        "etait",
+        "ete",
+        "sera",
+        "mais",
+        "donc",
+        "alors",
+        "aussi",
+        "encore",
+        "deja",
+        "dernier",
+        "derniere",
+        "derniers",
+        "dernieres",
+        "last",
+        "past",
+        "next",
+        "prochain",
+        "prochaine",
+        "prochains",
+        "moi-meme",
+        "tout",
+        "tous",
+        "toute",
+        "toutes",
+        "all",
+        "any",
+        "some",
+        "can",
+        "could",
+        "should",
+        "would",
+        "may",
+        "might",
+        "will",
+    ]
+)
+
+CUES = frozenset(
+    [
+        "traitement",
+        "traitements",
+        "medicament",
+        "medicaments",
+        "medicamments",
+        "medocs",
+        "medoc",
+        "medication",
+        "medications",
+        "meds",
+        "medicine",
+        "medicines",
+        "pills",
+        "pill",
+        "cachets",
+        "cachet",
+        "comprimes",
+        "comprime",
+        "gelules",
+        "prends",
+        "prend",
+        "prendre",
+        "prenais",
+        "pris",
+        "took",
+        "take",
+        "taking",
+        "taken",
+        "ordonnance",
+        "ordonnances",
+        "prescription",
+        "prescriptions",
+        "prescrit",
+        "prescribed",
+        "prescriber",
+        "medecin",
+        "docteur",
+        "doctor",
+        "allergique",
+        "allergiques",
+        "allergie",
+        "allergies",
+        "allergic",
+        "intolerant",
+        "intolerante",
+        "intolerance",
+        "vaccin",
+        "vaccins",
+        "vaccination",
+        "vaccinations",
+        "vaccine",
+        "vaccines",
+        "vaccinated",
+        "shot",
+        "shots",
+        "jab",
+        "jabs",
+        "rappel",
+        "rappels",
+        "booster",
+        "boosters",
+        "reminder",
+        "reminders",
+        "analyse",
+        "analyses",
+        "resultat",
+        "resultats",
+        "results",
+        "result",
+        "bilan",
+        "sanguin",
+        "sang",
+        "blood",
+        "test",
+        "tests",
+        "labs",
+        "lab",
+        "valeur",
+        "valeurs",
+        "value",
+        "values",
+        "taux",
+        "norme",
+        "normes",
+        "anormal",
+        "anormaux",
+        "anormales",
+        "abnormal",
+        "range",
+        "evolution",
+        "courbe",
+        "graphique",
+        "tendance",
+        "trend",
+        "chart",
+        "graph",
+        "historique",
+        "document",
+        "documents",
+        "fichier",
+        "fichiers",
+        "papiers",
+        "montre",
+        "montrer",
+        "envoie",
+        "envoyer",
+        "affiche",
+        "afficher",
+        "show",
+        "send",
+        "display",
+        "retrouve",
+        "sert",
+        "servir",
+        "commence",
+        "commencer",
+        "started",
+        "start",
+        "began",
+        "begin",
+        "depuis",
+        "since",
+        "arrete",
+        "arreter",
+        "arretee",
+        "stopped",
+        "stop",
+        "quit",
+        "fini",
+        "terminer",
+        "actuellement",
+        "currently",
+        "actuel",
+        "actuels",
+        "actuelle",
+        "en",
+        "cours",
+        "moment",
+        "maintenant",
+        "now",
+        "today",
+        "aide",
+        "help",
+        "export",
+        "exporter",
+        "telecharger",
+        "download",
+        "supprimer",
+        "supprime",
+        "delete",
+        "erase",
+        "effacer",
+        "compte",
+        "account",
+        "donnees",
+        "data",
+        "diabetique",
+        "asthmatique",
+        "hypertendu",
+        "enceinte",
+        "diagnostique",
+        "diagnosed",
+        "jour",
+        "jours",
+        "semaine",
+        "semaines",
+        "mois",
+        "annee",
+        "annees",
+        "year",
+        "years",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "summer",
+        "winter",
+        "ete",
+        "hiver",
+        "printemps",
+        "automne",
+        "spring",
+        "autumn",
+        "hier",
+        "yesterday",
+        "matin",
+        "soir",
+        "midi",
+        "morning",
+        "evening",
+        "night",
+        "bonjour",
+        "salut",
+        "hello",
+        "merci",
+        "thanks",
+        "compatible",
+        "dangereux",
+        "risque",
+        "safe",
+        "okay",
+        "contre",
+        "recu",
+        "eu",
+        "faire",
+        "fait",
+        "faits",
+        "dois",
+        "jour",
+        "retard",
+        "due",
+        "overdue",
+        "manque",
+        "missing",
+        "need",
+        "prochaine",
+        "upcoming",
+        "recommandes",
+        "recommended",
+        "elevee",
+        "eleve",
+        "trop",
+        "haut",
+        "bas",
+        "high",
+        "low",
+        "hors",
+        "dehors",
+        "anciens",
+        "ancien",
+        "avant",
+        "before",
+        "previous",
+        "precedent",
+        "precedents",
+        "quoi",
+    ]
+)
+
+_MULTI_WORD = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """Lowercase, strip accents, apostrophes and punctuation (dates and decimals kept)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = plain.replace("œ", "oe").replace("’", "'").replace("`", "'")
+    plain = re.sub(r"(?<=[a-z])-|-(?=[a-z])", " ", plain)
+    plain = re.sub(r"[^a-z0-9/.\-' ]", " ", plain)
+    plain = re.sub(r"\.(?!\d)|(?<!\d)\.", " ", plain)
+    plain = plain.replace("'", " ")
+    return _MULTI_WORD.sub(" ", plain).strip()
+
+
+@lru_cache(maxsize=1)
+def _names() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    labs = {syn: key for key, syns in lexicon.LAB_TESTS.items() for syn in syns}
+    vaccines = {syn: key for key, syns in lexicon.VACCINES.items() for syn in syns}
+    conditions = {syn: key for key, syns in lexicon.CONDITIONS.items() for syn in syns}
+    kinds = {syn: key for key, syns in lexicon.DOCUMENT_KINDS.items() for syn in syns}
+    return labs, vaccines, conditions, kinds
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
+    labs, vaccines, conditions, kinds = _names()
+    words: set[str] = set(STOPWORDS) | set(CUES) | set(MONTHS)
+    for phrase in [*labs, *vaccines, *conditions, *kinds, *lexicon.DRUGS, *lexicon.ALLERGENS]:
+        words.update(phrase.split())
+    known = frozenset(words)
+    targets = tuple(sorted(w for w in known if len(w) >= 4))
+    return known, targets
+
+
+def correct(tokens: Sequence[str], extra: Iterable[str] = ()) -> list[str]:
+    """Replace each unknown word by the nearest known word (cues, names) when close enough."""
+    known, targets = _vocabulary()
+    extra_set = frozenset(extra)
+    out: list[str] = []
+    for token in tokens:
+        if token in known or token in extra_set or len(token) < 4 or not token.isalpha():
+            out.append(token)
+            continue
+        pool = targets if not extra_set else (*targets, *extra_set)
+        cutoff = 80 if len(token) >= 6 else 75
+        best = process.extractOne(token, pool, scorer=fuzz.ratio, score_cutoff=cutoff)
+        out.append(best[0] if best else token)
+    return out
+
+
+def _find_phrase(text: str, table: dict[str, str]) -> str | None:
+    """The key of the longest synonym of ``table`` found as whole words in ``text``."""
+    padded = f" {text} "
+    best: tuple[int, str] | None = None
+    for phrase, key in table.items():
+        if f" {phrase} " in padded and (best is None or len(phrase) > best[0]):
+            best = (len(phrase), key)
+    return best[1] if best else None
+
+
+def find_lab_test(text: str) -> str | None:
+    """The canonical lab test key named in normalised ``text``."""
+    return _find_phrase(text, _names()[0])
+
+
+def find_vaccine(text: str) -> str | None:
+    """The canonical vaccine key named in normalised ``text``."""
+    return _find_phrase(text, _names()[1])
+
+
+def find_condition(text: str) -> str | None:
+    """The canonical condition key named in normalised ``text``."""
+    return _find_phrase(text, _names()[2])
+
+
+def find_kind(text: str) -> str | None:
+    """The document kind named in normalised ``text``."""
+    return _find_phrase(text, _names()[3])
+
+
+ARTICLES = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "l",
+        "un",
+        "une",
+        "des",
+        "du",
+        "de",
+        "d",
+        "au",
+        "aux",
+        "a",
+        "mon",
+        "ma",
+        "mes",
+        "the",
+        "my",
+        "some",
+        "any",
+        "of",
+        "son",
+        "sa",
+        "ses",
+        "ce",
+        "cette",
+        "cet",
+        "ces",
+        "en",
+    ]
+)
+FILLERS = frozenset(
+    [
+        "quoi",
+        "what",
+        "pour",
+        "for",
+        "moi",
+        "me",
+        "maintenant",
+        "now",
+        "aujourd",
+        "hui",
+        "today",
+        "avec",
+        "with",
+        "ce",
+        "soir",
+        "tonight",
+        "actuellement",
+        "currently",
+        "encore",
+        "still",
+        "svp",
+        "stp",
+        "please",
+        "alors",
+        "donc",
+        "est",
+        "il",
+        "elle",
+        "ok",
+        "safe",
+        "bien",
+        "la",
+        "ca",
+        "it",
+        "this",
+        "that",
+        "en",
+    ]
+)
+
+
+def _product_after(text: str, cue: str, names: Sequence[str]) -> str | None:
+    match = re.search(cue, text)
+    if not match:
+        return None
+    words = text[match.end() :].split()
+    while words and words[0] in ARTICLES:
+        words.pop(0)
+    if not words:
+        return None
+    two = " ".join(words[:2])
+    three = " ".join(words[:3])
+    for candidate in (three, two):
+        if candidate in names:
+            return candidate
+    first = words[0]
+    if first in FILLERS or first in STOPWORDS or first.isdigit() or len(first) < 3:
+        return None
+    return first
+
+
+def _known_product(text: str, names: Sequence[str]) -> str | None:
+    padded = f" {text} "
+    best: str | None = None
+    for name in names:
+        if f" {name} " in padded and (best is None or len(name) > len(best)):
+            best = name
+    return best
+
+
+def _any(text: str, pattern: str) -> bool:
+    return re.search(pattern, text) is not None
+
+
+QUESTION_WORDS = (
+    r"\b(quel|quels|quelle|quelles|quand|comment|pourquoi|combien|est ce que|est ce qu|qu est ce|"
+    r"what|which|when|who|why|how|do i|did i|am i|have i|are|suis je|ai je|dois je|y a t il|"
+    r"liste|list|montre|show)\b"
+)
+TREATMENT_WORDS = (
+    r"\b(traitements?|medicaments?|medocs?|medications?|meds|medicines?|pills?|cachets?|"
+    r"comprimes?|gelules?|antibiotiques?|antibiotics?|ordonnances?|prescriptions?|drugs?|"
+    r"je prends quoi|i take|i m taking|am i taking|am i on|je prenais|i took|j ai pris|"
+    r"ai je pris|did i take|was i taking|what i took|ce que j ai pris|ce que je prends|"
+    r"qu est ce que je prends|je prends)\b"
+)
+VACCINE_WORDS = (
+    r"\b(vaccins?|vaccinations?|vaccines?|vaccinated|vaccine|shots?|jabs?|immunisations?|"
+    r"immunizations?|boosters?)\b"
+)
+
+
+def understand(text: str, today: date, known_products: Sequence[str] = ()) -> Intent:
+    """The intent and slots of one message. ``known_products``: normalised names in the record."""
+    raw = text.strip()
+    user_names = tuple(normalize(p) for p in known_products if p)
+    base_tokens = normalize(raw).split()
+    tokens = correct(base_tokens, extra=(w for n in user_names for w in n.split()))
+    t = " ".join(tokens)
+    question = "?" in raw or _any(t, QUESTION_WORDS)
+    names = tuple(sorted({*lexicon.DRUGS, *user_names}, key=len, reverse=True))
+    allergen_names = tuple(sorted({*lexicon.ALLERGENS, *lexicon.DRUGS}, key=len, reverse=True))
+    period = find_period(t, today)
+    start, end = period if period else (None, None)
+
+    def intent(name: str, **slots: object) -> Intent:
+        return Intent(name=name, **slots)  # type: ignore[arg-type]
+
+    if not t:
+        return intent("unknown")
+    if _any(t, r"^(aide|help|au secours|\?|menu|commandes|commands)$") or _any(
+        t,
+        r"\b(que (sais|peux) tu faire|tu sers a quoi|what can you do|how does (it|this) work|"
+        r"comment ca marche|comment t utiliser|how do i use|what do you do)\b",
+    ):
+        return intent("help")
+    if _any(t, r"^(bonjour|salut|hello|hi|hey|coucou|bonsoir|yo)( carnet)?$"):
+        return intent("greeting")
+    if _any(t, r"^(merci|thanks|thank you|thx|super merci|ok merci)\b") and len(tokens) <= 4:
+        return intent("thanks")
+    if _any(
+        t,
+        r"\b(export|exporter|exporte|telecharger (mon|mes|tout)|download (my|all)|"
+        r"(resume|synthese|pdf|fiche) pour (mon|le|un) (medecin|docteur)|"
+        r"summary for (my |a |the )?doctor|fhir|archive)\b",
+    ):
+        return intent("export")
+    if _any(
+        t,
+        r"\b((supprime|supprimer|efface|effacer|detruire|detruis) (mon compte|mes donnees|tout|"
+        r"toutes mes donnees|mon dossier)|delete (my )?(account|data|everything|record)|"
+        r"erase (my )?(account|data|everything))\b",
+    ):
+        return intent("delete")
+
+    can_take = (
+        r"\b(puis je|je peux|est ce que je peux|ai je le droit de|j ai le droit de|peut on|"
+        r"pourrais je|je pourrais|est ce que je pourrais|on peut|can i|could i|may i|"
+        r"is it (ok|safe|fine|alright)( for me)? to|am i allowed to|should i|can i still|"
+        r"is it safe for me to|ok to|safe to|je peux encore) (prendre|take|have|use|utiliser|"
+        r"avaler|me soigner avec)\b"
+    )
+    if _any(t, can_take):
+        product = _product_after(t, can_take, names) or _known_product(t, names)
+        return intent("can_take", product=product)
+    if _any(
+        t,
+        r"\b(compatible|contre indique|dangereux pour moi|risque pour moi|safe for me|"
+        r"ok for me|ok pour moi|bon pour moi|sans danger)\b",
+    ) and _known_product(t, names):
+        return intent("can_take", product=_known_product(t, names))
+
+    purpose = (
+        r"\b(a quoi sert|a quoi servent|ca sert a quoi|sert a quoi|c est pour quoi|c est pourquoi|"
+        r"pourquoi (je prends|est ce que je prends|on m a prescrit|on m a donne|je suis sous|"
+        r"j ai)|what is|what s|what are|what does|why do i take|why am i taking|why am i on|"
+        r"why was i prescribed|what was|a quoi me sert|pour quoi je prends|for what is)\b"
+    )
+    if _any(t, purpose) and (
+        _any(t, r"\b(sert|servent|servir|pour quoi|pourquoi|for|why|do|treat)\b")
+    ):
+        product = _known_product(t, names) or _product_after(t, purpose, names)
+        if product is not None and not find_lab_test(product or ""):
+            return intent("treatment.purpose", product=product)
+    prescriber = (
+        r"\b(qui (m )?a prescrit|qui me l a prescrit|quel (medecin|docteur) (m )?a prescrit|"
+        r"prescrit par qui|who prescribed|which doctor prescribed|who gave me|qui m a donne|"
+        r"qui m a mis sous|who put me on|c est qui qui m a prescrit)\b"
+    )
+    if _any(t, prescriber):
+        return intent(
+            "treatment.prescriber",
+            product=_known_product(t, names) or _product_after(t, prescriber, names),
+        )
+    started = (
+        r"\b(quand (ai je|j ai|est ce que j ai) commence|depuis quand|when did i (start|begin)|"
+        r"since when|how long have i been|date de debut|quand est ce que j ai debute|"
+        r"c est quand que j ai commence|when was i started on|quand ai je debute)\b"
+    )
+    if _any(t, started):
+        return intent(
+            "treatment.start",
+            product=_known_product(t, names)
+            or _product_after(
+                t,
+                r"\b(commence|debute|start|begin|taking|on|prends|"
+                r"sous)\b",
+                names,
+            ),
+        )
+
+    stop = (
+        r"\b(j ai arrete|j arrete|j ai stoppe|je ne prends plus|je prends plus|j ai fini|"
+        r"j ai termine|i stopped|i ve stopped|i have stopped|stopped taking|i quit|"
+        r"i no longer take|no longer taking|i m off|i am off|i finished|arrete le|arrete la|"
+        r"arret du|arret de|fini le|fini la|plus de)\b"
+    )
+    if _any(t, stop) and not _any(t, r"\b(quand|when|pourquoi|why)\b"):
+        product = _product_after(
+            t, stop + r"(\s+(de prendre|taking|prendre|mon|ma|my|with))?", names
+        ) or _known_product(t, names)
+        if product is not None:
+            return intent("state.stop", product=product)
+
+    if _any(t, r"\b(allergi\w*|intoleran\w*|allergic)\b"):
+        asked = (
+            question
+            or _any(t, r"\b(mes|my)\s+(allergies|intolerances)\b")
+            or _any(t, r"^(allergies|intolerances|mes allergies|my allergies)$")
+        )
+        if not asked:
+            cue = (
+                r"\b(allergique|allergiques|allergic|intolerant|intolerante|allergie|allergy)\b"
+                r"(\s+(a|au|aux|to|de|a la|a l))?"
+            )
+            substance = _product_after(t, cue, allergen_names) or _known_product(t, allergen_names)
+            if substance:
+                return intent("state.allergy", product=substance)
+        return intent("allergies.list")
+
+    condition_cue = (
+        r"\b(je suis|i m|i am|j ai|j ai du|j ai de l|i have|i ve got|on m a diagnostique|"
+        r"diagnosed with|je souffre d|je souffre de|i suffer from|atteint de|atteinte d)\b"
+    )
+    condition = find_condition(t)
+    if condition and _any(t, condition_cue) and not question and not find_lab_test(t):
+        return intent("state.condition", condition=condition)
+
+    vaccine = find_vaccine(t)
+    vaccine_word = _any(t, VACCINE_WORDS) or (
+        vaccine is not None and _any(t, r"\b(rappel|vaccin|shot|jab|booster|dose)\b")
+    )
+    if vaccine_word or (vaccine and question):
+        done = _any(
+            t,
+            r"\b(j ai (fait|eu|recu)|on m a (fait|vaccine)|je me suis fait vacciner|"
+            r"je me suis fait|fait mon|fait le|fait ma|fait un|i got|i had|i received|"
+            r"i did|got my|had my|been vaccinated|was vaccinated|je suis vaccine|"
+            r"vaccine contre|vaccinated against|recu mon|recu ma)\b",
+        )
+        if not question and (done or find_date(t, today) is not None):
+            day = find_date(t, today)
+            return intent("state.vaccination", vaccine=vaccine, start=day, end=day)
+        if _any(
+            t,
+            r"\b(a faire|faire|a jour|prochains?|prochaines?|due|overdue|en retard|retard|"
+            r"manque|manquent|need|needed|next|should|dois je|doit|devrais|up to date|missing|"
+            r"recommandes?|recommended|besoin|rappels? a faire|to do|upcoming|a prevoir|"
+            r"quand refaire|when .* again)\b",
+        ):
+            return intent("vaccines.due", vaccine=vaccine)
+        return intent("vaccines.list", vaccine=vaccine, start=start, end=end)
+
+    statement_cue = (
+        r"\b(je prends|je prend|j prends|je prendrai|i take|i m taking|i am taking|i m on|"
+        r"i am on|je suis sous|on m a prescrit|le medecin m a prescrit|my doctor prescribed|"
+        r"j ai commence|je viens de commencer|i started|i just started|started taking|"
+        r"i was prescribed|on m a mis sous|je suis passe a|je suis passee a)\b"
+    )
+    if _any(t, statement_cue) and not question:
+        product = _product_after(t, statement_cue, names)
+        if product is not None and product not in FILLERS:
+            detail = t.split(product, 1)[1].strip() if product in t else None
+            return intent("state.treatment", product=product, detail=detail or None)
+
+    show_verb = (
+        r"\b(montre|montrer|montrez|envoie|envoyer|envoyez|renvoie|affiche|afficher|donne|"
+        r"voir|revoir|show|send|display|give|retrouve|retrouver|find|get|open|ouvre|ouvrir|"
+        r"je veux|i want|je voudrais|i d like|peux tu m envoyer|can you send)\b"
+    )
+    kind = find_kind(t)
+    doc_word = _any(
+        t,
+        r"\b(document|documents|doc|docs|photo|original|scan|pdf|fichier|"
+        r"fichiers|file|files|papier|papiers|copie|copy)\b",
+    )
+    if (
+        _any(t, show_verb)
+        and (kind or doc_word)
+        and not _any(t, r"\b(evolution|trend|courbe|chart|graph)\b")
+    ):
+        test = find_lab_test(t)
+        if not (test and not doc_word and kind == "lab_report" and start is None):
+            return intent("documents.show", kind=kind, start=start, end=end)
+
+    test = find_lab_test(t)
+    trend = (
+        r"\b(evolution|evolue|courbe|graphique|graph|graphe|tendance|trend|chart|historique|"
+        r"history|over time|au fil|progression|plot|trace|tracer)\b"
+    )
+    out_of_range = (
+        r"\b(hors norme|hors normes|anormal|anormaux|anormale|anormales|out of range|abnormal|"
+        r"pas bon|pas bons|pas normal|pas normaux|trop haut|trop hauts|trop bas|trop eleve|"
+        r"trop elevee|trop elevees|elevated|too high|too low|flagged|en dehors|dehors des normes|"
+        r"out of the normal|not normal|outside|a surveiller|problem|problems|probleme|problemes|"
+        r"high or low|haut ou bas|in range|dans les normes|normaux|normales)\b"
+    )
+    if _any(t, trend) and (test or _any(t, r"\b(analyses|resultats|results|labs|valeurs)\b")):
+        return intent("labs.trend", test=test, start=start, end=end)
+    if _any(t, out_of_range) and not test:
+        return intent("labs.out_of_range", start=start, end=end)
+    if test and not (test == "iron" and _any(t, statement_cue)):
+        return intent("labs.value", test=test, start=start, end=end)
+    if _any(
+        t,
+        r"\b(analyses?|resultats?|results?|prises? de sang|bilans?( sanguins?)?|"
+        r"blood (test|tests|work)|labs?|lab results|test results|examens|taux)\b",
+    ):
+        return intent("labs.list", start=start, end=end)
+    if doc_word or _any(t, r"\b(mes ordonnances|my prescriptions|quels documents)\b"):
+        return intent("documents.list", kind=kind, start=start, end=end)
+    if _any(
+        t,
+        r"\b(rappels?|reminders?|alarmes?|alertes?|notifications?|prochaines? prises?|"
+        r"next (dose|doses|intake)|quand dois je prendre|when (should|do) i take|"
+        r"a quelle heure|what time)\b",
+    ):
+        return intent("reminders.list")
+    if _any(t, TREATMENT_WORDS) or _known_product(t, names):
+        past = _any(
+            t,
+            r"\b(pris|prenais|took|was taking|did i take|avais|ancien|anciens|anciennes|passes|"
+            r"passe|precedent|precedents|before|avant|previous|past|earlier|history|historique|"
+            r"had|j ai eu|fini|finis|termines|stopped|arretes|former|old)\b",
+        )
+        if past or period is not None:
+            return intent(
+                "treatments.past", product=_known_product(t, names), start=start, end=end
+            )
+        return intent("treatments.current")
+    return intent("unknown")

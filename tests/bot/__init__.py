@@ -1,0 +1,1 @@
+"""Tests of the conversation engine, its answers and the local chat."""

@@ -1,0 +1,53 @@
+"""Logging setup and a redaction filter: logs carry ids, counts and timings only.
+
+The filter is a second barrier: code never logs message text or record values, and the filter
+drops the arguments of any record from a third-party logger that might (httpx URLs hold the bot
+token; PTB may log update contents at debug level).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from typing import TextIO
+
+from bot.settings import Settings
+
+TOKEN = re.compile(r"bot\d+:[A-Za-z0-9_-]{20,}")
+OWN = ("carnet", "bot.", "store.", "extraction.")
+
+
+class RedactionFilter(logging.Filter):
+    """Masks bot tokens and strips the arguments of third-party debug records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record in place; always keep it."""
+        if not record.name.startswith(OWN) and record.levelno < logging.WARNING:
+            record.msg = TOKEN.sub("bot<redacted>", str(record.msg))
+            if record.args:
+                record.args = tuple(
+                    TOKEN.sub("bot<redacted>", a) if isinstance(a, str) else a
+                    for a in (record.args if isinstance(record.args, tuple) else (record.args,))
+                )
+        elif isinstance(record.msg, str):
+            record.msg = TOKEN.sub("bot<redacted>", record.msg)
+        return True
+
+
+def setup_logging(
+    settings: Settings, *, stream: TextIO | None = None, quiet: bool = False
+) -> None:
+    """Configure the root logger once (level from settings; WARNING when ``quiet``)."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.addFilter(RedactionFilter())
+    if settings.log_json:
+        fmt = '{"t":"%(asctime)s","level":"%(levelname)s","logger":"%(name)s","msg":"%(message)s"}'
+    else:
+        fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    handler.setFormatter(logging.Formatter(fmt))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING if quiet else settings.log_level)
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "matplotlib", "PIL"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -79,6 +79,25 @@ def _serial_key(update: object) -> int | None:
     return None
 
 
+CHATTY_LOGGERS: dict[str, int] = {
+    "telegram": logging.INFO,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "apscheduler": logging.INFO,
+    "tornado.access": logging.WARNING,
+}
+"""Library loggers that print updates and API answers at DEBUG (message text, record values)
+or URLs with the bot token at INFO (httpx): never below these levels, whatever the root level."""
+
+
+def quiet_library_loggers() -> None:
+    """Raise chatty library loggers to levels that carry no content and no token."""
+    for name, level in CHATTY_LOGGERS.items():
+        logger_ = logging.getLogger(name)
+        if logger_.level < level:  # NOTSET (0) would inherit a DEBUG root
+            logger_.setLevel(level)
+
+
 @dataclass(frozen=True)
 class TelegramOptions:
     """Adapter knobs that tests and benchmarks may change."""
@@ -95,6 +114,7 @@ def build_application(
     # PTB's documented opt-in to timedelta periods (RetryAfter.retry_after); without it PTB
     # itself warns on every 429.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    quiet_library_loggers()
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram bot")
     builder = (

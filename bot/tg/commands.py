@@ -21,10 +21,14 @@ MENU_LANGUAGES: tuple[tuple[str, str | None], ...] = (("en", None), ("fr", "fr")
 """(engine language, Telegram ``language_code``): English is the default menu."""
 
 
-def menu_source(engine: object) -> MenuSource | None:
-    """The engine's ``command_menu`` when it has one."""
+def menu_source(engine: object) -> MenuSource:
+    """The engine's own ``command_menu`` if it has one, else ``bot.engine.commands``'s."""
     source = getattr(engine, "command_menu", None)
-    return source if callable(source) else None
+    if callable(source):
+        return source  # type: ignore[no-any-return]
+    from bot.engine.commands import command_menu
+
+    return command_menu
 
 
 async def publish_commands(bot: Bot, source: MenuSource | None) -> int:

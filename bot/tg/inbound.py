@@ -9,7 +9,7 @@ photo (several sizes)                  ``PhotoIn`` of the largest size
 document                               ``DocumentIn`` (file name and MIME type kept)
 photos/documents with media_group_id   ``AlbumIn`` (grouped by ``AlbumCollector``)
 callback query                         ``ButtonIn(data, message_id)``
-file over the size limit               ``UnsupportedIn("too_large")``
+file over the size limit               ``UnsupportedIn("file_too_big")``
 sticker, voice, video, location...     ``UnsupportedIn(kind)``
 edited message                         ``UnsupportedIn("edited_message")``
 =====================================  ============================================
@@ -42,7 +42,7 @@ from bot.engine.events import (
 
 logger = logging.getLogger(__name__)
 
-TOO_LARGE = "too_large"
+TOO_LARGE = "file_too_big"
 EDITED = "edited_message"
 OTHER = "other"
 UNSUPPORTED_KINDS = (

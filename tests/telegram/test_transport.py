@@ -117,7 +117,7 @@ async def test_oversized_file_is_refused_before_download(
 ):
     alice = bot_api.user(1001)
     await alice.send_document(b"%PDF-1.4 tiny", declared_size=25 * 1024 * 1024)
-    await alice.expect_text("unsupported too_large")
+    await alice.expect_text("unsupported file_too_big")
     assert not bot_api.calls_of("getFile")
 
 
@@ -280,3 +280,26 @@ async def test_rate_limited_bot_api_is_retried(bot_api: FakeBotApi, echo_bot: Ec
     reply = await alice.expect(lambda c: c.error is None, within=10)
     assert reply.text == "echo: après une erreur"
     assert [c.error for c in alice.replies()] == ["429", "502", None]
+
+
+async def test_sender_never_delivers_replies_to_a_group(bot_api: FakeBotApi, start_bot: StartBot):
+    from bot.engine.replies import Text
+    from bot.tg.application import sender_of
+
+    async with start_bot(EchoEngine()) as app:
+        sender = sender_of(app)
+        await sender.send(-100555, [Text(text="Levothyrox 75 µg le matin")])
+        await sender.send(1001, [Text(text="rappel")])
+        await bot_api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == 1001)
+    assert not [c for c in bot_api.calls if c.chat_id == -100555]
+
+
+async def test_album_with_an_oversized_page_is_refused_whole(
+    bot_api: FakeBotApi, echo_bot: EchoEngine
+):
+    alice = bot_api.user(1001)
+    await alice.send_photo(jpeg(600, 800), media_group_id="g2")
+    await alice.send_photo(jpeg(600, 800), media_group_id="g2", declared_size=30 * 1024 * 1024)
+    await alice.expect_text("unsupported file_too_big")
+    await bot_api.wait_quiet(0.4)
+    assert len(echo_bot.events) == 1

@@ -41,8 +41,9 @@ def create_account(conn: Connection, lookup_hash: bytes, master: MasterKey) -> s
         insert_(accounts)
         .values(id=account_id, lookup_hash=lookup_hash, erased=False)
         .on_conflict_do_nothing(index_elements=[accounts.c.lookup_hash])
+        .returning(accounts.c.id)
     )
-    if result.rowcount == 0:
+    if result.first() is None:
         existing = find_account(conn, lookup_hash)
         if existing is None:  # pragma: no cover - the conflicting row vanished (erased meanwhile)
             raise UnknownUser("account disappeared during creation")

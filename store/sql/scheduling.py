@@ -65,7 +65,7 @@ def mark_sent(engine: Engine, occurrence_id: str, at: datetime) -> bool:
             .where(and_(occurrences.c.id == occurrence_id, occurrences.c.sent_at.is_(None)))
             .values(sent_at=at, lease_until=None)
         )
-    return bool(result.rowcount)
+        return bool(result.rowcount)
 
 
 def seen_update(engine: Engine, update_id: int, at: datetime) -> bool:
@@ -76,12 +76,13 @@ def seen_update(engine: Engine, update_id: int, at: datetime) -> bool:
             insert_(seen_updates)
             .values(update_id=update_id, seen_at=at)
             .on_conflict_do_nothing(index_elements=[seen_updates.c.update_id])
+            .returning(seen_updates.c.update_id)
         )
-    return result.rowcount == 0
+        return result.first() is None
 
 
 def forget_updates(engine: Engine, before: datetime) -> int:
     """Drop update ids seen before ``before`` (Telegram never redelivers after a day)."""
     with engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
         result = conn.execute(seen_updates.delete().where(seen_updates.c.seen_at < before))
-    return int(result.rowcount)
+        return int(result.rowcount)

@@ -81,6 +81,7 @@ def parse_document(
     verdict = classify(text, counts)
     doc = ParsedDocument(kind=verdict.kind, kind_confidence=verdict.confidence)
     if verdict.kind == DocumentKind.OTHER:
+        doc.document_date = written_date
         doc.warnings.append("no_medical_content")
         return doc
     doc.allergies = parse_allergies(lines, document_id, options)

@@ -76,8 +76,12 @@ PATTERNS: list[re.Pattern[str]] = [
         r"(?<![\d/.,-])(?P<day>\d{1,2})\s?[/.-]\s?(?P<mnum>\d{1,2})\s?[/.-]\s?"
         r"(?P<year>\d{4}|\d{2})(?![\d/])"
     ),
-    re.compile(rf"(?<![\d])(?P<day>\d{{1,2}})(?:er|st|nd|rd|th)?\s+{_MONTH}\s*,?\s*{_YEAR}\b"),
-    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*{_YEAR}\b"),
+    # the year may be glued to what follows (a lot number in the next column)
+    re.compile(rf"(?<![\d])(?P<day>\d{{1,2}})(?:er|st|nd|rd|th)?\s+{_MONTH}\s*,?\s*{_YEAR}"),
+    re.compile(
+        rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*"
+        rf"(?:(?=[a-z0-9-]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9-]{{4,12}}\s+)?{_YEAR}"
+    ),
 ]
 
 

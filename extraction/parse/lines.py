@@ -77,11 +77,53 @@ def _offsets(text: str, line: TextLine) -> list[tuple[int, int, float, int]]:
     return offsets
 
 
+def _overlap(a: Box, b: Box) -> float:
+    """Vertical overlap of two boxes as a share of the smaller height."""
+    top, bottom = max(a.y, b.y), min(a.y + a.height, b.y + b.height)
+    smaller = max(1, min(a.height, b.height))
+    return max(0, bottom - top) / smaller
+
+
+def _line_box(line: TextLine) -> Box | None:
+    return line.box or union([w.box for w in line.words])
+
+
+def merge_split_lines(lines: list[TextLine]) -> list[TextLine]:
+    """Rejoin pieces of one visual line that a reader split (words without ascenders, dashes).
+
+    Lines whose boxes overlap vertically by half the smaller height are merged, words in x order.
+    """
+    merged: list[TextLine] = []
+    for line in lines:
+        box = _line_box(line)
+        target = None
+        if box is not None and line.words:
+            for index in range(len(merged) - 1, max(-1, len(merged) - 4), -1):
+                other = merged[index]
+                other_box = _line_box(other)
+                if other_box is not None and other.words and _overlap(box, other_box) >= 0.5:
+                    target = index
+                    break
+        if target is None:
+            merged.append(line)
+            continue
+        other = merged[target]
+        words = sorted([*other.words, *line.words], key=lambda w: w.box.x)
+        merged[target] = TextLine(
+            text=" ".join(w.text for w in words),
+            words=words,
+            box=union([b for b in (_line_box(other), box) if b is not None]),
+            confidence=min(other.confidence, line.confidence),
+            page=other.page,
+        )
+    return merged
+
+
 def lines_of(pages: list[ReadPage]) -> list[Line]:
     """Every non-empty line of every page, in reading order, text cleaned (µ/μ, dashes, quotes)."""
     out: list[Line] = []
     for page in pages:
-        for source in page.lines:
+        for source in merge_split_lines(list(page.lines)):
             text = clean(source.text).strip()
             if not text:
                 continue

@@ -190,7 +190,7 @@ def _read_frequency(scanner: _Scanner, pos: Posology) -> None:
         if match:
             count = _number(match.group("n"))
             if count and count == int(count) and 0 < count <= 24:
-                period, unit = frequencies.period_of(match.group("period"))
+                period, unit = frequencies.period_of(match.groupdict().get("period") or "j")
                 pos.frequency, pos.period, pos.period_unit = int(count), period, _UNIT_CODES[unit]
                 return
     english = scanner.take("frequency", frequencies.ENGLISH_TIMES)

@@ -193,6 +193,24 @@ def _is_product_line(line: Line, threshold: float) -> tuple[str, str] | None:
     return None
 
 
+def _is_global(line: Line, item: _Item, previous: Line | None) -> bool:
+    """Whether a lone renewal line applies to the whole prescription rather than one product.
+
+    Under a product it is indented (block layout) or follows closely (a wrapped numbered line);
+    a global renewal starts at the margin after a wider gap.
+    """
+    box, name_box = line.box, item.name_line.box
+    if box is None or name_box is None:
+        return False
+    if box.x > name_box.x + max(4, box.height // 3):
+        return False
+    prev_box = previous.box if previous is not None else None
+    if prev_box is None:
+        return True
+    gap = box.y - (prev_box.y + prev_box.height)
+    return gap > 0.9 * max(box.height, prev_box.height)
+
+
 def _field_flags(
     item: _Item, options: ExtractionOptions, medication: Medication
 ) -> list[FieldFlag]:
@@ -287,8 +305,10 @@ def parse_prescription(
     items: list[_Item] = []
     current: _Item | None = None
     global_renewal: int | None = None
+    previous: Line | None = None
     for line in lines:
         text = line.text
+        last, previous = previous, line
         if _GLOBAL_RENEWAL.match(text):
             renewals = read_posology(text).posology.renewals
             global_renewal = renewals if renewals is not None else global_renewal
@@ -310,13 +330,7 @@ def parse_prescription(
             current = None
             continue
         if _RENEWAL_ONLY.match(text) and not re.match(r"^\s*refill", text, re.IGNORECASE):
-            indent = line.x is not None and current.name_line.x is not None
-            if (
-                indent
-                and line.x is not None
-                and current.name_line.x is not None
-                and (line.x <= current.name_line.x + 4)
-            ):
+            if _is_global(line, current, last):
                 global_renewal = read_posology(text).posology.renewals
                 current = None
                 continue

@@ -33,15 +33,17 @@ _LOT_TOKEN = re.compile(r"^(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9-]{4,12}$|^
 _NOT_LOT = re.compile(r"^(?:DR|RPPS|COVID-19|COVID|H1N1)$", re.IGNORECASE)
 
 
-def _lot(text: str, after: int) -> tuple[str | None, tuple[int, int] | None]:
+def _lot(text: str, after: int, before: int) -> tuple[str | None, tuple[int, int] | None]:
+    """The lot: by keyword, else the first lot-like token after the date, else inside it."""
     keyword = _LOT.search(text)
     if keyword:
         return keyword.group("lot"), keyword.span("lot")
-    for match in re.finditer(r"\S+", text[after:]):
-        token = match.group(0).strip(",;.()")
-        if _LOT_TOKEN.match(token) and not _NOT_LOT.match(token):
-            start = after + match.start()
-            return token, (start, start + len(token))
+    for lo, hi in ((after, len(text)), (before, after)):
+        for match in re.finditer(r"\S+", text[lo:hi]):
+            token = match.group(0).strip(",;.()")
+            if _LOT_TOKEN.match(token) and not _NOT_LOT.match(token):
+                start = lo + match.start() + match.group(0).find(token)
+                return token, (start, start + len(token))
     return None, None
 
 
@@ -63,7 +65,7 @@ def parse_vaccinations(
             continue
         day = dates[0][0] if dates else None
         after = dates[0][1][1] if dates else len(head)
-        lot, lot_span = _lot(body, after)
+        lot, lot_span = _lot(body, after, head_end)
         name_conf = line.span_confidence(offset, offset + len(head))
         score = match.score / 100
         codings = [Coding(system="ATC", code=match.atc, display=match.name)] if match.atc else []

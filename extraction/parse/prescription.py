@@ -329,11 +329,14 @@ def parse_prescription(
         if _STOP.match(text) or is_header_line(text):
             current = None
             continue
-        if _RENEWAL_ONLY.match(text) and not re.match(r"^\s*refill", text, re.IGNORECASE):
-            if _is_global(line, current, last):
-                global_renewal = read_posology(text).posology.renewals
-                current = None
-                continue
+        if (
+            _RENEWAL_ONLY.match(text)
+            and not re.match(r"^\s*refill", text, re.IGNORECASE)
+            and _is_global(line, current, last)
+        ):
+            global_renewal = read_posology(text).posology.renewals
+            current = None
+            continue
         part = _SIG.sub("", text)
         current.posology_parts.append(part)
         current.posology_lines.append(line)

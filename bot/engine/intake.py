@@ -458,7 +458,7 @@ def apply_correction(draft: ExtractedDocument, text: str, turn: Turn) -> Extract
                 ),
             )
         reading = read_posology(said)
-        changed = reading.model_dump(exclude_unset=True, exclude={"text"})
+        changed = {k: getattr(reading, k) for k in reading.model_fields_set if k != "text"}
         if not changed:
             return None
         posology = med.posology.model_copy(update=changed)

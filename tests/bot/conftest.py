@@ -104,7 +104,7 @@ class Chat:
     async def onboard(self) -> None:
         """Consent and skip the profile questions."""
         await self.say("/start")
-        await self.press("accept" if self.user.language_code == "en" else "J'accepte")
+        await self.press("agree" if self.user.language_code == "en" else "J'accepte")
         await self.say("1960")
         await self.press("Femme" if self.user.language_code != "en" else "Female")
         await self.press("Oui" if self.user.language_code != "en" else "Yes")

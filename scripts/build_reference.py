@@ -956,7 +956,6 @@ VACCINES: dict[str, dict[str, object]] = {
     "Zostavax": _vaccine(["zoster"], "J07BK02"),
     "Efluelda": _vaccine(["influenza"], "J07BB02"),
     "Vaxigrip Tetra": _vaccine(["influenza"], "J07BB02"),
-    "VaxigripTetra": _vaccine(["influenza"], "J07BB02"),
     "Vaxigrip": _vaccine(["influenza"], "J07BB02"),
     "Influvac Tetra": _vaccine(["influenza"], "J07BB02"),
     "Influvac": _vaccine(["influenza"], "J07BB02"),

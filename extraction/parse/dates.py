@@ -12,7 +12,7 @@ written                            read as
 ``mars 2026`` (no day)             None: a partial date is not a day
 =================================  ================================
 
-Two-digit years below 70 are 20xx, others 19xx. Impossible dates (31/02) are skipped.
+Two-digit years below 50 are 20xx, others 19xx. Impossible dates (31/02) are skipped.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ PATTERNS: list[re.Pattern[str]] = [
 def _year(text: str) -> int:
     value = int(text)
     if len(text) == 2:
-        return 2000 + value if value < 70 else 1900 + value
+        return 2000 + value if value < 50 else 1900 + value
     return value
 
 

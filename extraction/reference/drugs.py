@@ -18,9 +18,11 @@ from importlib import resources
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
 
-from extraction.reference.folding import fold, words_key
+from extraction.reference.folding import fold, ocr_fold, words_key
 
 DEFAULT_FUZZY_THRESHOLD = 88.0
+#: Score of a match found by unifying letters OCR confuses (``Revaxls`` = ``Revaxis``).
+OCR_CONFUSION_SCORE = 97.0
 _MIN_FUZZY_LENGTH = 5
 _STRENGTH_START = re.compile(r"\s\d")
 _COMBINATION = re.compile(r"\s*(?:/|\+|\bET\b|\bAND\b)\s*")
@@ -107,6 +109,7 @@ class _Index:
     aliases: dict[str, str]
     keys: dict[str, tuple[str, str]] = field(default_factory=dict)
     fuzzy_keys: list[str] = field(default_factory=list)
+    ocr_keys: dict[str, tuple[str, str]] = field(default_factory=dict)
     set_atc: dict[frozenset[str], str] = field(default_factory=dict)
 
 
@@ -126,6 +129,10 @@ def _index() -> _Index:
     for key in index.substances:
         index.keys[words_key(key)] = ("substance", key)
     index.fuzzy_keys = [k for k in index.keys if len(k) >= _MIN_FUZZY_LENGTH]
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for key, hit in index.keys.items():
+        seen.setdefault(ocr_fold(key), set()).add(hit)
+    index.ocr_keys = {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and len(k) >= 4}
     return index
 
 
@@ -220,6 +227,10 @@ def lookup_drug(name: str, fuzzy_threshold: float = DEFAULT_FUZZY_THRESHOLD) -> 
     hit = _exact(index, words)
     if hit:
         return _build(index, name, hit[0], 100.0, hit[1])
+    for size in range(min(len(words), 4), 0, -1):
+        confused = index.ocr_keys.get(ocr_fold(" ".join(words[:size])))
+        if confused:
+            return _build(index, name, confused, OCR_CONFUSION_SCORE, size)
     best: tuple[str, float, int] | None = None
     for size in range(min(len(words), 4), 0, -1):
         candidate = " ".join(words[:size])

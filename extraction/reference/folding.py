@@ -25,3 +25,23 @@ def compact(text: str) -> str:
 def words_key(text: str) -> str:
     """Folded words separated by single spaces, punctuation removed (``HDL-c`` -> ``HDL C``)."""
     return _NON_ALNUM.sub(" ", fold(text)).strip()
+
+
+_CONFUSIONS = [
+    (re.compile(r"(?<=[A-Z])[1L|!](?=[A-Z]|$)|(?<=^)[1|!](?=[A-Z])"), "I"),
+    (re.compile(r"(?<=[A-Z])0(?=[A-Z])|^0(?=[A-Z])"), "O"),
+    (re.compile(r"(?<=[A-Z])5(?=[A-Z])"), "S"),
+    (re.compile(r"RN"), "M"),
+    (re.compile(r"VV"), "W"),
+]
+
+
+def ocr_fold(text: str) -> str:
+    """``compact`` with the letters OCR confuses unified (l/1/I, 0/O, 5/S, rn/m) for lookups.
+
+    ``REVAXLS`` and ``REVAXIS`` fold to the same key; digits between letters and digits stay.
+    """
+    key = compact(text)
+    for pattern, replacement in _CONFUSIONS:
+        key = pattern.sub(replacement, key)
+    return key

@@ -15,9 +15,10 @@ from importlib import resources
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
 
-from extraction.reference.folding import words_key
+from extraction.reference.folding import ocr_fold, words_key
 
 DEFAULT_FUZZY_THRESHOLD = 88.0
+OCR_CONFUSION_SCORE = 97.0
 _PARENS = re.compile(r"\([^)]*\)")
 _MIN_FUZZY_LENGTH = 5
 
@@ -70,6 +71,15 @@ def _names() -> dict[str, LabTest]:
 
 
 @lru_cache(maxsize=1)
+def _ocr_names() -> dict[str, LabTest]:
+    seen: dict[str, set[str]] = {}
+    for name, test in _names().items():
+        seen.setdefault(ocr_fold(name), set()).add(test.key)
+    by_key = {test.key: test for test in lab_tests()}
+    return {k: by_key[next(iter(v))] for k, v in seen.items() if len(v) == 1 and len(k) >= 4}
+
+
+@lru_cache(maxsize=1)
 def _fuzzy_names() -> list[str]:
     return [n for n in _names() if len(n) >= _MIN_FUZZY_LENGTH]
 
@@ -93,6 +103,10 @@ def lookup_lab_test(
         prefix = " ".join(words[:size])
         if prefix in names and len(prefix) >= 2:
             return LabTestMatch(query=name, test=names[prefix], score=99.0)
+    for candidate in candidates:
+        confused = _ocr_names().get(ocr_fold(candidate))
+        if confused is not None:
+            return LabTestMatch(query=name, test=confused, score=OCR_CONFUSION_SCORE)
     best: tuple[str, float] | None = None
     for candidate in {c for c in candidates if len(c) >= _MIN_FUZZY_LENGTH}:
         result = process.extractOne(

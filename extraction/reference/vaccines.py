@@ -13,9 +13,10 @@ from importlib import resources
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
 
-from extraction.reference.folding import compact, words_key
+from extraction.reference.folding import compact, ocr_fold, words_key
 
 DEFAULT_FUZZY_THRESHOLD = 88.0
+OCR_CONFUSION_SCORE = 97.0
 _MIN_FUZZY_LENGTH = 5
 
 
@@ -51,6 +52,14 @@ def _keys() -> dict[str, str]:
     return {compact(name): name for name in vaccines()}
 
 
+@lru_cache(maxsize=1)
+def _ocr_keys() -> dict[str, str]:
+    seen: dict[str, set[str]] = {}
+    for name in vaccines():
+        seen.setdefault(ocr_fold(name), set()).add(name)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+
 def _build(query: str, brand: str, score: float, words: int) -> VaccineMatch:
     entry = vaccines()[brand]
     atc = entry.get("atc")
@@ -80,6 +89,10 @@ def lookup_vaccine(
         key = "".join(words[:size])
         if key in keys:
             return _build(name, keys[key], 100.0, size)
+    for size in range(min(len(words), 4), 0, -1):
+        confused = _ocr_keys().get(ocr_fold("".join(words[:size])))
+        if confused:
+            return _build(name, confused, OCR_CONFUSION_SCORE, size)
     best: tuple[str, float, int] | None = None
     fuzzy = [k for k in keys if len(k) >= _MIN_FUZZY_LENGTH]
     for size in range(min(len(words), 3), 0, -1):

@@ -136,6 +136,11 @@ class ApiCall:
         return list(markup.get("inline_keyboard") or [])
 
     @property
+    def callback_data(self) -> list[str]:
+        """Every inline button's callback data, row by row."""
+        return [str(b.get("callback_data")) for row in self.buttons for b in row]
+
+    @property
     def button_labels(self) -> list[str]:
         """Every inline button label, row by row."""
         return [b["text"] for row in self.buttons for b in row]
@@ -712,29 +717,40 @@ class FakeUser:
         return edited
 
     async def press(self, label: str, *, message_id: int | None = None) -> JsonDict:
-        """Press the inline button labelled ``label`` (or whose data is ``label``).
+        """Press an inline button: by exact label or callback data, else by label substring.
 
-        Looks in ``message_id`` or else the latest bot message in this chat that has it.
+        Looks in ``message_id`` or else in the latest bot message in this chat that has it.
         """
         messages = self.api.chats.get(self.id, {})
         candidates = (
             [messages[message_id]] if message_id is not None else list(messages.values())[::-1]
         )
-        for message in candidates:
-            for row in (message.get("reply_markup") or {}).get("inline_keyboard") or []:
-                for button in row:
-                    if label in (button.get("text"), button.get("callback_data")):
-                        query = {
-                            "id": f"cbq{next(self.api._callback_ids)}",
-                            "from": self.user,
-                            "message": message,
-                            "chat_instance": f"ci{self.id}",
-                            "data": button["callback_data"],
-                        }
-                        await self.api.push_update({"callback_query": query})
-                        return query
-        shown = [m.get("reply_markup") for m in candidates]
+
+        def exact(button: JsonDict) -> bool:
+            return label in (button.get("text"), button.get("callback_data"))
+
+        def partial(button: JsonDict) -> bool:
+            return label.lower() in str(button.get("text", "")).lower()
+
+        for matches in (exact, partial):
+            for message in candidates:
+                for row in (message.get("reply_markup") or {}).get("inline_keyboard") or []:
+                    for button in row:
+                        if matches(button):
+                            return await self._press(message, button)
+        shown = [m.get("reply_markup") for m in candidates if m.get("reply_markup")]
         raise AssertionError(f"no button {label!r} in the chat; keyboards: {shown}")
+
+    async def _press(self, message: JsonDict, button: JsonDict) -> JsonDict:
+        query = {
+            "id": f"cbq{next(self.api._callback_ids)}",
+            "from": self.user,
+            "message": message,
+            "chat_instance": f"ci{self.id}",
+            "data": button["callback_data"],
+        }
+        await self.api.push_update({"callback_query": query})
+        return query
 
     def in_group(self, group_id: int = -100123, title: str = "Famille") -> JsonDict:
         """A group chat this user is in (pass as ``chat=`` to the send helpers)."""

@@ -31,7 +31,7 @@ from bot.engine.events import (
 from bot.engine.replies import Button, File, Image, LeaveChat, Reply, Text
 from bot.settings import Settings, load_settings
 from bot.tg.application import TelegramOptions, TgApplication, build_application, polling
-from tests.fakes.bot_api import FakeBotApi
+from tests.fakes.bot_api import FakeBotApi, FakeUser
 
 TOKEN = "987654:carnet-test-token"
 
@@ -177,3 +177,37 @@ async def echo_bot(start_bot: StartBot) -> AsyncIterator[EchoEngine]:
     engine = EchoEngine()
     async with start_bot(engine):
         yield engine
+
+
+@pytest.fixture
+async def carnet(start_bot: StartBot, tg_settings: Settings) -> AsyncIterator[Any]:
+    """The real carnet (``bot.bootstrap`` services: engine, encrypted SQLite store, real OCR)
+    behind the real PTB application, polling the fake Bot API. Yields the services."""
+    from bot.bootstrap import build_services
+
+    services = build_services(tg_settings)
+    try:
+        async with start_bot(services.engine):
+            yield services
+    finally:
+        services.close()
+
+
+async def onboard(user: FakeUser) -> None:
+    """Go through /start as a user would: consent, birth year, sex, keep timezone and hours."""
+    from bot.engine.onboarding import CONSENT_YES, KEEP_HOURS, KEEP_TZ
+
+    await user.send_command("/start")
+    await user.expect(lambda c: CONSENT_YES in c.callback_data)
+    await user.press(CONSENT_YES)
+    await user.expect(lambda c: bool(c.buttons))
+    await user.send_text("1960")
+    await user.expect(lambda c: "sex:f" in c.callback_data)
+    await user.press("sex:f")
+    await user.expect(lambda c: KEEP_TZ in c.callback_data)
+    await user.press(KEEP_TZ)
+    await user.expect(lambda c: KEEP_HOURS in c.callback_data)
+    await user.press(KEEP_HOURS)
+    await user.expect(lambda c: not c.buttons)
+    await user.api.wait_quiet(0.2)
+    user.cursor = len(user.api.calls)

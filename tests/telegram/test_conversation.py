@@ -1,0 +1,134 @@
+"""carnet end to end in Telegram: the real engine, encrypted store and OCR behind the real PTB
+application, talking to the fake Bot API over HTTP as a user's Telegram client would."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bot.engine.intake import OK as INTAKE_OK
+from tests.fakes.bot_api import FakeBotApi
+from tests.synthetic.corpus import build_document, render_document
+from tests.telegram.conftest import onboard
+
+pytestmark = pytest.mark.usefixtures("carnet")
+
+
+async def test_start_asks_consent_before_anything_and_onboards(bot_api: FakeBotApi):
+    alice = bot_api.user(1001, language_code="fr")
+    await alice.send_command("/start")
+    welcome = await alice.expect_buttons()
+    assert "carnet" in welcome.text
+    assert welcome.callback_data == ["consent:yes", "consent:no"]
+    assert welcome.params["parse_mode"] == "HTML"
+    alice.cursor = 0
+    await onboard(alice)
+    texts = [c.text for c in alice.replies()]
+    assert any("08:00" in t for t in texts), "reminder hours confirmed"
+
+
+async def test_english_client_is_answered_in_english(bot_api: FakeBotApi):
+    bob = bot_api.user(2002, language_code="en")
+    await bob.send_command("/start")
+    welcome = await bob.expect_buttons()
+    assert welcome.text.startswith("Hello, I am carnet")
+    assert "Bonjour" not in welcome.text
+
+
+def prescription_photo(tmp_path: Path) -> tuple[bytes, list[str]]:
+    truth, draft = build_document(7, "prescription", 0)
+    files = render_document(tmp_path, truth, draft, ["image"])
+    image = (tmp_path / files["image"][0]).read_bytes()
+    return image, [m.name for m in truth.medications]
+
+
+@pytest.mark.tesseract
+async def test_prescription_photo_read_confirmed_then_listed(bot_api: FakeBotApi, tmp_path: Path):
+    image, names = prescription_photo(tmp_path)
+    alice = bot_api.user(1001)
+    await onboard(alice)
+
+    await alice.send_photo(image)
+    summary = await alice.expect(lambda c: INTAKE_OK in " ".join(c.callback_data), within=45)
+    for name in names:
+        assert name in summary.text, f"{name} read from the photo"
+    downloaded = bot_api.calls_of("getFile")
+    assert downloaded, "the photo was fetched through getFile and the file URL"
+    largest = max(
+        bot_api.files.values(), key=lambda f: len(f.data) if f.path.startswith("photos") else 0
+    )
+    assert Image.open(io.BytesIO(largest.data)).size[1] == 1280, "Telegram's 1280 px JPEG"
+
+    await alice.press(next(d for d in summary.callback_data if d.startswith(INTAKE_OK)))
+    await alice.expect(lambda c: c.method in {"sendMessage", "editMessageText"})
+    await bot_api.wait_quiet(0.2)
+
+    await alice.send_text("quels sont mes traitements ?")
+    listing = await alice.expect_text(*names)
+    assert listing.error is None
+
+
+async def test_treatment_said_in_words_is_confirmed_and_listed(bot_api: FakeBotApi):
+    alice = bot_api.user(1001)
+    await onboard(alice)
+    await alice.send_text("je prends du Levothyrox 75 le matin")
+    question = await alice.expect_buttons()
+    assert "Levothyrox" in question.text
+    await alice.press("st:ok")
+    await alice.expect(lambda c: not c.buttons)
+    await alice.send_text("quels sont mes traitements ?")
+    await alice.expect_text("Levothyrox 75", "le matin")
+
+
+async def test_two_users_side_by_side_never_see_each_other(bot_api: FakeBotApi):
+    import asyncio
+
+    alice = bot_api.user(1001, language_code="fr")
+    bob = bot_api.user(2002, language_code="en")
+    await asyncio.gather(onboard(alice), onboard(bob))
+
+    async def state(user, text: str) -> None:
+        await user.send_text(text)
+        await user.expect_buttons()
+        await user.press("st:ok")
+        await user.expect(lambda c: not c.buttons)
+
+    await asyncio.gather(
+        state(alice, "je prends du Levothyrox 75 le matin"),
+        state(bob, "I take Kardegic 75 in the morning"),
+    )
+    await alice.send_text("quels sont mes traitements ?")
+    await bob.send_text("what are my medications?")
+    await alice.expect_text("Levothyrox")
+    await bob.expect_text("Kardegic")
+    await bot_api.wait_quiet(0.2)
+    assert not any("Kardegic" in c.text for c in alice.replies())
+    assert not any("Levothyrox" in c.text for c in bob.replies())
+
+
+async def test_group_chat_is_refused_and_left_without_any_record_data(bot_api: FakeBotApi):
+    alice = bot_api.user(1001)
+    await onboard(alice)
+    await alice.send_text("je prends du Levothyrox 75 le matin")
+    await alice.expect_buttons()
+    await alice.press("st:ok")
+    await alice.expect(lambda c: not c.buttons)
+
+    group = alice.in_group(-100999, "Famille")
+    await alice.send_text("quels sont mes traitements ?", chat=group)
+    await bot_api.wait_for(lambda c: c.method == "leaveChat" and c.chat_id == -100999)
+    to_group = [c for c in bot_api.calls if c.chat_id == -100999]
+    assert [c.method for c in to_group] == ["sendMessage", "leaveChat"]
+    assert "Levothyrox" not in to_group[0].text
+    assert "priv" in to_group[0].text.lower()
+
+
+async def test_unknown_html_like_text_gets_a_clean_answer(bot_api: FakeBotApi):
+    alice = bot_api.user(1001)
+    await onboard(alice)
+    await alice.send_text("<b>bonjour</b> & <script>")
+    reply = await alice.expect(lambda c: c.method == "sendMessage")
+    assert reply.error is None, "Telegram accepted the HTML"

@@ -155,6 +155,7 @@ def export_archive(vault: Vault, *, exported_at: datetime | None = None) -> byte
         documents,
         records,
         page_url=lambda document, n, page: page_path(document.id, n, page.media_type),
+        validate=False,
     ).encode()
     files: dict[str, bytes] = {
         BUNDLE: bundle,

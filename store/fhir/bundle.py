@@ -7,33 +7,39 @@ attributes it reads; ``extraction.result.ExtractedDocument`` satisfies it struct
 Entry order: the Patient, then per document its DocumentReference followed by the resources read
 from it (each naming the DocumentReference's ``fullUrl`` in ``meta.source``), then records that
 have no document.
+
+Speed: fhir.resources validates and serialises about 300 resources a second here, far too slow for
+a ten-year record (22,000 resources: over a minute each way). Resources are therefore built as
+plain JSON by ``store.fhir.mapping``; ``validate=True`` (always used for extraction output, and by
+the tests on every kind of export) runs the same JSON through fhir.resources, and a test checks
+both paths print identical Bundles. Reading uses the JSON directly, every value then going
+through carnet's own pydantic records; ``strict=True`` also parses it with fhir.resources.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.documentreference import DocumentReference
-from fhir.resources.R4B.patient import Patient
-from fhir.resources.R4B.resource import Resource
 from pydantic import BaseModel, Field, ValidationError
 
 from store.fhir.errors import BundleInvalid
 from store.fhir.mapping import (
+    JSON,
     Clinical,
     DocumentInfo,
     DocumentPageRef,
-    clinical_record,
-    clinical_resource,
-    document_info_from,
-    document_reference,
+    clinical_from_json,
+    clinical_json,
+    document_info_from_json,
+    document_reference_json,
     full_url,
-    patient,
-    profile_from,
+    patient_json,
+    profile_from_json,
 )
 from store.records import (
     Allergy,
@@ -123,14 +129,16 @@ def _with_document(record: Clinical, document_id: str) -> Clinical:
     return record.model_copy(update={"provenance": provenance})
 
 
-def _entry(resource: Resource, url: str) -> dict[str, Any]:
+def _entry(resource: JSON, url: str) -> JSON:
     return {"fullUrl": url, "resource": resource}
 
 
-def _serialise(entries: list[dict[str, Any]]) -> str:
-    bundle = Bundle.model_validate({"type": "collection", "entry": entries})
-    text: str = bundle.model_dump_json(exclude_none=True)
-    return text
+def _serialise(entries: list[JSON], validate: bool) -> str:
+    data: JSON = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    if validate:
+        text: str = Bundle.model_validate(data).model_dump_json(exclude_none=True)
+        return text
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def extraction_bundle(documents: Sequence[ExtractedDocumentLike]) -> str:
@@ -143,7 +151,7 @@ def extraction_bundle(documents: Sequence[ExtractedDocumentLike]) -> str:
     patient_key = ",".join(d.document_id for d in documents)
     patient_id = str(uuid.uuid5(_PATIENT_NAMESPACE, patient_key))
     patient_url = f"urn:uuid:{patient_id}"
-    entries = [_entry(patient(None, patient_id), patient_url)]
+    entries = [_entry(patient_json(None, patient_id), patient_url)]
     for document in documents:
         info = DocumentInfo(
             id=document.document_id,
@@ -154,7 +162,7 @@ def extraction_bundle(documents: Sequence[ExtractedDocumentLike]) -> str:
             page_count=document.page_count,
         )
         entries.append(
-            _entry(document_reference(info, patient_url), full_url(document.document_id))
+            _entry(document_reference_json(info, patient_url), full_url(document.document_id))
         )
         records: list[Clinical] = [
             *document.medications,
@@ -164,8 +172,8 @@ def extraction_bundle(documents: Sequence[ExtractedDocumentLike]) -> str:
         ]
         for record in records:
             record = _with_document(record, document.document_id)
-            entries.append(_entry(clinical_resource(record, patient_url), full_url(record.id)))
-    return _serialise(entries)
+            entries.append(_entry(clinical_json(record, patient_url), full_url(record.id)))
+    return _serialise(entries, validate=True)
 
 
 def document_info(document: Document, page_url: PageUrl | None = None) -> DocumentInfo:
@@ -197,6 +205,7 @@ def records_bundle(
     records: Sequence[Clinical],
     *,
     page_url: PageUrl | None = None,
+    validate: bool = True,
 ) -> str:
     """The JSON of one collection Bundle holding a user's whole record.
 
@@ -206,22 +215,23 @@ def records_bundle(
             ``page_url`` (the export archive stores them beside the Bundle).
         records: every clinical record; each follows its document's DocumentReference.
         page_url: where each page's bytes live, for ``Attachment.url``.
+        validate: build the Bundle through fhir.resources (slow; the output is the same).
     """
     patient_id = profile.id if profile is not None else uuid.uuid4().hex
     patient_url = full_url(patient_id)
-    entries = [_entry(patient(profile, patient_id), patient_url)]
+    entries = [_entry(patient_json(profile, patient_id), patient_url)]
     by_document: dict[str | None, list[Clinical]] = {}
     for record in records:
         by_document.setdefault(record.provenance.document_id, []).append(record)
     for document in documents:
         info = document_info(document, page_url)
-        entries.append(_entry(document_reference(info, patient_url), full_url(document.id)))
+        entries.append(_entry(document_reference_json(info, patient_url), full_url(document.id)))
         for record in by_document.pop(document.id, []):
-            entries.append(_entry(clinical_resource(record, patient_url), full_url(record.id)))
+            entries.append(_entry(clinical_json(record, patient_url), full_url(record.id)))
     for rest in by_document.values():
         for record in rest:
-            entries.append(_entry(clinical_resource(record, patient_url), full_url(record.id)))
-    return _serialise(entries)
+            entries.append(_entry(clinical_json(record, patient_url), full_url(record.id)))
+    return _serialise(entries, validate)
 
 
 def _add(group: DocumentGroup, record: Clinical) -> None:
@@ -237,37 +247,46 @@ def _add(group: DocumentGroup, record: Clinical) -> None:
         group.conditions.append(record)
 
 
-def read_bundle(text: str | bytes) -> BundleContent:
+def read_bundle(text: str | bytes, *, strict: bool = False) -> BundleContent:
     """Read a Bundle written by ``extraction_bundle`` or ``records_bundle`` back into records.
 
+    Args:
+        text: the Bundle's JSON.
+        strict: also check it is valid FHIR with fhir.resources (slow on large Bundles).
+
     Raises:
-        BundleInvalid: not a valid FHIR Bundle, or a resource carnet cannot map back.
+        BundleInvalid: not a Bundle, or a resource carnet cannot map back.
     """
     try:
-        bundle = Bundle.model_validate_json(text)
-    except (ValidationError, ValueError) as error:
-        raise BundleInvalid(type(error).__name__) from error
-    entries = [e for e in bundle.entry or [] if e.resource is not None]
-    documents: dict[str, str] = {}
-    for entry in entries:
-        if isinstance(entry.resource, DocumentReference) and entry.fullUrl:
-            documents[str(entry.fullUrl)] = str(entry.resource.id)
-    content = BundleContent()
-    groups: dict[str | None, DocumentGroup] = {}
-    try:
+        data = json.loads(text)
+        if strict:
+            Bundle.model_validate(data)
+        if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
+            raise BundleInvalid("not a Bundle")
+        entries = [e for e in data.get("entry", []) if "resource" in e]
+        documents: dict[str, str] = {
+            str(e["fullUrl"]): str(e["resource"]["id"])
+            for e in entries
+            if e["resource"].get("resourceType") == "DocumentReference" and "fullUrl" in e
+        }
+        content = BundleContent()
+        groups: dict[str | None, DocumentGroup] = {}
         for entry in entries:
-            resource = entry.resource
-            if isinstance(resource, Patient):
-                content.profile = profile_from(resource)
-            elif isinstance(resource, DocumentReference):
-                info = document_info_from(resource)
+            resource: JSON = entry["resource"]
+            kind = resource.get("resourceType")
+            if kind == "Patient":
+                content.profile = profile_from_json(resource)
+            elif kind == "DocumentReference":
+                info = document_info_from_json(resource)
                 group = groups.setdefault(info.id, DocumentGroup(document_id=info.id))
                 group.document = info
-            elif resource is not None:
-                record = clinical_record(resource, documents)
+            else:
+                record = clinical_from_json(resource, documents)
                 key = record.provenance.document_id
                 _add(groups.setdefault(key, DocumentGroup(document_id=key)), record)
-    except (ValidationError, ValueError, KeyError, TypeError) as error:
+    except BundleInvalid:
+        raise
+    except (ValidationError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise BundleInvalid(type(error).__name__) from error
     content.groups = list(groups.values())
     return content

@@ -157,13 +157,25 @@ def _ext(name: str, **value: Any) -> JSON:
     return {"url": CARNET_EXTENSION + name, **value}
 
 
-def _find_ext(extensions: list[JSON] | None, name: str) -> list[JSON]:
-    url = CARNET_EXTENSION + name
-    return [e for e in extensions or [] if e.get("url") == url]
+Extensions = dict[str, list[JSON]]
+"""carnet extensions of one element by short name (the URL without ``CARNET_EXTENSION``)."""
 
 
-def _ext_value(extensions: list[JSON] | None, name: str, key: str) -> Any:
-    found = _find_ext(extensions, name)
+def _index(extensions: list[JSON] | None) -> Extensions:
+    index: Extensions = {}
+    for extension in extensions or []:
+        url = extension["url"]
+        if url.startswith(CARNET_EXTENSION):
+            index.setdefault(url[len(CARNET_EXTENSION) :], []).append(extension)
+    return index
+
+
+def _find_ext(extensions: Extensions, name: str) -> list[JSON]:
+    return extensions.get(name, [])
+
+
+def _ext_value(extensions: Extensions, name: str, key: str) -> Any:
+    found = extensions.get(name)
     return found[0].get(key) if found else None
 
 
@@ -240,7 +252,9 @@ def _datetime(value: Any) -> datetime | None:
 
 
 def _iso(value: datetime) -> str:
-    return value.isoformat()
+    """ISO 8601 as fhir.resources prints it (``Z`` for UTC)."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _dump(resource: Resource) -> JSON:
@@ -291,7 +305,7 @@ def _sub(parts: list[JSON], url: str, key: str) -> Any:
     return next((p.get(key) for p in parts if p.get("url") == url), None)
 
 
-def _provenance_back(extensions: list[JSON] | None, document_id: str | None) -> Provenance:
+def _provenance_back(extensions: Extensions, document_id: str | None) -> Provenance:
     found = _find_ext(extensions, "provenance")
     if not found:
         return Provenance(document_id=document_id)
@@ -326,7 +340,7 @@ def _flag(flag: FieldFlag) -> JSON:
     return _ext("needs-confirmation", extension=parts)
 
 
-def _flags_back(extensions: list[JSON] | None) -> list[FieldFlag]:
+def _flags_back(extensions: Extensions) -> list[FieldFlag]:
     flags = []
     for found in _find_ext(extensions, "needs-confirmation"):
         parts: list[JSON] = found.get("extension", [])
@@ -342,7 +356,7 @@ def _flags_back(extensions: list[JSON] | None) -> list[FieldFlag]:
 
 
 def _common_back(data: JSON, documents: Mapping[str, str] | None) -> dict[str, Any]:
-    extensions = data.get("extension")
+    extensions = _index(data.get("extension"))
     source = data.get("meta", {}).get("source")
     document_id = id_from_url(source, documents) if source else None
     status = _ext_value(extensions, "record-status", "valueCode")
@@ -368,7 +382,7 @@ def _patient_ref(patient_url: str) -> JSON:
 # -- MedicationRequest -------------------------------------------------------------------------
 
 
-def medication_request(medication: Medication, patient_url: str) -> MedicationRequest:
+def medication_request_json(medication: Medication, patient_url: str) -> JSON:
     """A Medication and its Posology as a MedicationRequest."""
     out = _common(medication, "MedicationRequest")
     ext: list[JSON] = out["extension"]
@@ -410,7 +424,12 @@ def medication_request(medication: Medication, patient_url: str) -> MedicationRe
         dispense["expectedSupplyDuration"] = _duration(posology.supply_duration)
     if dispense:
         out["dispenseRequest"] = dispense
-    return MedicationRequest.model_validate(out)
+    return out
+
+
+def medication_request(medication: Medication, patient_url: str) -> MedicationRequest:
+    """The validated fhir.resources model of ``medication_request_json``."""
+    return MedicationRequest.model_validate(medication_request_json(medication, patient_url))
 
 
 def _dosage(posology: Posology) -> JSON:
@@ -462,7 +481,7 @@ def _dosage(posology: Posology) -> JSON:
 
 def _posology_back(data: JSON | None, dispense: JSON) -> Posology:
     data = data or {}
-    ext = data.get("extension")
+    ext = _index(data.get("extension"))
     repeat: JSON = data.get("timing", {}).get("repeat", {})
     interval = _ext_value(ext, "interval-hours", "valueDecimal")
     from_interval = bool(_ext_value(ext, "timing-from-interval", "valueBoolean"))
@@ -501,8 +520,12 @@ def medication_from(
     resource: MedicationRequest, documents: Mapping[str, str] | None = None
 ) -> Medication:
     """The Medication a MedicationRequest holds (inverse of ``medication_request``)."""
-    data = _dump(resource)
-    ext = data.get("extension")
+    return medication_from_json(_dump(resource), documents)
+
+
+def medication_from_json(data: JSON, documents: Mapping[str, str] | None = None) -> Medication:
+    """``medication_from`` on the resource's JSON (no fhir.resources parsing: the fast path)."""
+    ext = _index(data.get("extension"))
     concept: JSON = data.get("medicationCodeableConcept", {})
     codings: list[Coding] = []
     substances: list[str] = []
@@ -515,7 +538,7 @@ def medication_from(
     dosages = data.get("dosageInstruction") or [None]
     return Medication(
         **_common_back(data, documents),
-        name=concept.get("text", ""),
+        name=concept["text"],
         normalized_name=_ext_value(ext, "normalized-name", "valueString"),
         substances=substances,
         strength=_ext_value(ext, "strength", "valueString"),
@@ -534,7 +557,7 @@ def medication_from(
 # -- Observation -------------------------------------------------------------------------------
 
 
-def observation(result: LabResult, patient_url: str) -> Observation:
+def observation_json(result: LabResult, patient_url: str) -> JSON:
     """A LabResult as an Observation (category laboratory)."""
     out = _common(result, "Observation")
     ext: list[JSON] = out["extension"]
@@ -585,15 +608,24 @@ def observation(result: LabResult, patient_url: str) -> Observation:
         if not range_json:
             range_json["extension"] = [_ext("empty-range", valueBoolean=True)]
         out["referenceRange"] = [range_json]
-    return Observation.model_validate(out)
+    return out
+
+
+def observation(result: LabResult, patient_url: str) -> Observation:
+    """The validated fhir.resources model of ``observation_json``."""
+    return Observation.model_validate(observation_json(result, patient_url))
 
 
 def lab_result_from(
     resource: Observation, documents: Mapping[str, str] | None = None
 ) -> LabResult:
     """The LabResult an Observation holds (inverse of ``observation``)."""
-    data = _dump(resource)
-    ext = data.get("extension")
+    return lab_result_from_json(_dump(resource), documents)
+
+
+def lab_result_from_json(data: JSON, documents: Mapping[str, str] | None = None) -> LabResult:
+    """``lab_result_from`` on the resource's JSON (no fhir.resources parsing: the fast path)."""
+    ext = _index(data.get("extension"))
     code: JSON = data.get("code", {})
     loinc: str | None = None
     codings: list[Coding] = []
@@ -626,7 +658,7 @@ def lab_result_from(
         value_text = data.get("valueString")
     return LabResult(
         **_common_back(data, documents),
-        name=code.get("text", ""),
+        name=code["text"],
         normalized_name=_ext_value(ext, "normalized-name", "valueString"),
         loinc=loinc,
         codings=codings,
@@ -642,7 +674,7 @@ def lab_result_from(
 # -- Immunization ------------------------------------------------------------------------------
 
 
-def immunization(vaccination: Vaccination, patient_url: str) -> Immunization:
+def immunization_json(vaccination: Vaccination, patient_url: str) -> JSON:
     """A Vaccination as an Immunization (status completed)."""
     out = _common(vaccination, "Immunization")
     ext: list[JSON] = out["extension"]
@@ -666,22 +698,31 @@ def immunization(vaccination: Vaccination, patient_url: str) -> Immunization:
         out["protocolApplied"] = [applied]
     else:
         ext += [_ext("target-disease", valueString=d) for d in vaccination.diseases]
-    return Immunization.model_validate(out)
+    return out
+
+
+def immunization(vaccination: Vaccination, patient_url: str) -> Immunization:
+    """The validated fhir.resources model of ``immunization_json``."""
+    return Immunization.model_validate(immunization_json(vaccination, patient_url))
 
 
 def vaccination_from(
     resource: Immunization, documents: Mapping[str, str] | None = None
 ) -> Vaccination:
     """The Vaccination an Immunization holds (inverse of ``immunization``)."""
-    data = _dump(resource)
-    ext = data.get("extension")
+    return vaccination_from_json(_dump(resource), documents)
+
+
+def vaccination_from_json(data: JSON, documents: Mapping[str, str] | None = None) -> Vaccination:
+    """``vaccination_from`` on the resource's JSON (no fhir.resources parsing: the fast path)."""
+    ext = _index(data.get("extension"))
     concept: JSON = data.get("vaccineCode", {})
     applied: JSON = (data.get("protocolApplied") or [{}])[0]
     diseases = [d.get("text", "") for d in applied.get("targetDisease", [])]
     diseases += [e["valueString"] for e in _find_ext(ext, "target-disease")]
     return Vaccination(
         **_common_back(data, documents),
-        product=concept.get("text", ""),
+        product=concept["text"],
         normalized_name=_ext_value(ext, "normalized-name", "valueString"),
         diseases=diseases,
         codings=[_coding_back(c) for c in concept.get("coding", [])],
@@ -699,7 +740,7 @@ def _verification(record: ClinicalRecord, system: str) -> JSON:
     return {"coding": [{"system": system, "code": code}]}
 
 
-def allergy_intolerance(allergy: Allergy, patient_url: str) -> AllergyIntolerance:
+def allergy_intolerance_json(allergy: Allergy, patient_url: str) -> JSON:
     """An Allergy as an AllergyIntolerance (code.text is the substance as said)."""
     out = _common(allergy, "AllergyIntolerance")
     ext: list[JSON] = out["extension"]
@@ -715,20 +756,29 @@ def allergy_intolerance(allergy: Allergy, patient_url: str) -> AllergyIntoleranc
     out["patient"] = _patient_ref(patient_url)
     if allergy.reaction is not None:
         out["reaction"] = [{"manifestation": [{"text": allergy.reaction}]}]
-    return AllergyIntolerance.model_validate(out)
+    return out
+
+
+def allergy_intolerance(allergy: Allergy, patient_url: str) -> AllergyIntolerance:
+    """The validated fhir.resources model of ``allergy_intolerance_json``."""
+    return AllergyIntolerance.model_validate(allergy_intolerance_json(allergy, patient_url))
 
 
 def allergy_from(
     resource: AllergyIntolerance, documents: Mapping[str, str] | None = None
 ) -> Allergy:
     """The Allergy an AllergyIntolerance holds (inverse of ``allergy_intolerance``)."""
-    data = _dump(resource)
-    ext = data.get("extension")
+    return allergy_from_json(_dump(resource), documents)
+
+
+def allergy_from_json(data: JSON, documents: Mapping[str, str] | None = None) -> Allergy:
+    """``allergy_from`` on the resource's JSON (no fhir.resources parsing: the fast path)."""
+    ext = _index(data.get("extension"))
     reactions = data.get("reaction") or [{}]
     manifestations = reactions[0].get("manifestation") or [{}]
     return Allergy(
         **_common_back(data, documents),
-        substance=data.get("code", {}).get("text", ""),
+        substance=data["code"]["text"],
         normalized_substance=_ext_value(ext, "normalized-substance", "valueString"),
         drug_class=_ext_value(ext, "drug-class", "valueString"),
         kind=AllergyKind(data.get("type", AllergyKind.ALLERGY.value)),
@@ -739,7 +789,7 @@ def allergy_from(
 # -- Condition ---------------------------------------------------------------------------------
 
 
-def condition(record: Condition, patient_url: str) -> FhirCondition:
+def condition_json(record: Condition, patient_url: str) -> JSON:
     """A Condition (history entry) as a FHIR Condition."""
     out = _common(record, "Condition")
     ext: list[JSON] = out["extension"]
@@ -754,18 +804,27 @@ def condition(record: Condition, patient_url: str) -> FhirCondition:
         out["onsetDateTime"] = record.onset.isoformat()
     if record.resolved is not None:
         out["abatementDateTime"] = record.resolved.isoformat()
-    return FhirCondition.model_validate(out)
+    return out
+
+
+def condition(record: Condition, patient_url: str) -> FhirCondition:
+    """The validated fhir.resources model of ``condition_json``."""
+    return FhirCondition.model_validate(condition_json(record, patient_url))
 
 
 def condition_from(
     resource: FhirCondition, documents: Mapping[str, str] | None = None
 ) -> Condition:
     """The carnet Condition a FHIR Condition holds (inverse of ``condition``)."""
-    data = _dump(resource)
-    ext = data.get("extension")
+    return condition_from_json(_dump(resource), documents)
+
+
+def condition_from_json(data: JSON, documents: Mapping[str, str] | None = None) -> Condition:
+    """``condition_from`` on the resource's JSON (no fhir.resources parsing: the fast path)."""
+    ext = _index(data.get("extension"))
     return Condition(
         **_common_back(data, documents),
-        name=data.get("code", {}).get("text", ""),
+        name=data["code"]["text"],
         normalized_name=_ext_value(ext, "normalized-name", "valueString"),
         onset=_date(data.get("onsetDateTime")),
         resolved=_date(data.get("abatementDateTime")),
@@ -774,6 +833,35 @@ def condition_from(
 
 
 # -- any clinical record -----------------------------------------------------------------------
+
+
+def clinical_json(record: Clinical, patient_url: str) -> JSON:
+    """The FHIR JSON of any clinical record (not validated: the fast path for large exports)."""
+    if isinstance(record, Medication):
+        return medication_request_json(record, patient_url)
+    if isinstance(record, LabResult):
+        return observation_json(record, patient_url)
+    if isinstance(record, Vaccination):
+        return immunization_json(record, patient_url)
+    if isinstance(record, Allergy):
+        return allergy_intolerance_json(record, patient_url)
+    return condition_json(record, patient_url)
+
+
+def clinical_from_json(data: JSON, documents: Mapping[str, str] | None = None) -> Clinical:
+    """The clinical record in a resource's JSON; raises ValueError for other resource types."""
+    kind = data.get("resourceType")
+    if kind == "MedicationRequest":
+        return medication_from_json(data, documents)
+    if kind == "Observation":
+        return lab_result_from_json(data, documents)
+    if kind == "Immunization":
+        return vaccination_from_json(data, documents)
+    if kind == "AllergyIntolerance":
+        return allergy_from_json(data, documents)
+    if kind == "Condition":
+        return condition_from_json(data, documents)
+    raise ValueError(str(kind))
 
 
 def clinical_resource(record: Clinical, patient_url: str) -> Resource:
@@ -807,7 +895,7 @@ def clinical_record(resource: Resource, documents: Mapping[str, str] | None = No
 # -- DocumentReference -------------------------------------------------------------------------
 
 
-def document_reference(info: DocumentInfo, patient_url: str) -> DocumentReference:
+def document_reference_json(info: DocumentInfo, patient_url: str) -> JSON:
     """A document as a DocumentReference: ``type.text`` its kind, ``date`` the date written on it.
 
     FHIR's ``date`` is an instant, so the written date is given at 00:00 UTC; the date itself is
@@ -850,13 +938,22 @@ def document_reference(info: DocumentInfo, patient_url: str) -> DocumentReferenc
             placeholder["title"] = info.description
         content.append({"attachment": placeholder})
     out["content"] = content
-    return DocumentReference.model_validate(out)
+    return out
+
+
+def document_reference(info: DocumentInfo, patient_url: str) -> DocumentReference:
+    """The validated fhir.resources model of ``document_reference_json``."""
+    return DocumentReference.model_validate(document_reference_json(info, patient_url))
 
 
 def document_info_from(resource: DocumentReference) -> DocumentInfo:
     """The document a DocumentReference describes (inverse of ``document_reference``)."""
-    data = _dump(resource)
-    ext = data.get("extension")
+    return document_info_from_json(_dump(resource))
+
+
+def document_info_from_json(data: JSON) -> DocumentInfo:
+    """``document_info_from`` on the resource's JSON (no fhir.resources parsing: the fast path)."""
+    ext = _index(data.get("extension"))
     status = _ext_value(ext, "document-status", "valueCode")
     written = data.get("context", {}).get("period", {}).get("start") or data.get("date")
     pages = [
@@ -866,7 +963,7 @@ def document_info_from(resource: DocumentReference) -> DocumentInfo:
             url=item["attachment"].get("url"),
         )
         for item in data.get("content", [])
-        if not _find_ext(item["attachment"].get("extension"), "no-pages")
+        if not _find_ext(_index(item["attachment"].get("extension")), "no-pages")
     ]
     return DocumentInfo(
         id=data.get("id", ""),
@@ -886,11 +983,11 @@ def document_info_from(resource: DocumentReference) -> DocumentInfo:
 # -- Patient -----------------------------------------------------------------------------------
 
 
-def patient(profile: UserProfile | None, patient_id: str) -> Patient:
+def patient_json(profile: UserProfile | None, patient_id: str) -> JSON:
     """The person the records are about: a profile as a Patient, or an anonymous Patient."""
     out: JSON = {"resourceType": "Patient", "id": patient_id}
     if profile is None:
-        return Patient.model_validate(out)
+        return out
     ext: list[JSON] = [
         _ext("language-chosen", valueBoolean=profile.language_chosen),
         _ext("timezone", valueString=profile.timezone),
@@ -914,13 +1011,22 @@ def patient(profile: UserProfile | None, patient_id: str) -> Patient:
                 "preferred": True,
             }
         ]
-    return Patient.model_validate(out)
+    return out
+
+
+def patient(profile: UserProfile | None, patient_id: str) -> Patient:
+    """The validated fhir.resources model of ``patient_json``."""
+    return Patient.model_validate(patient_json(profile, patient_id))
 
 
 def profile_from(resource: Patient) -> UserProfile | None:
     """The UserProfile a Patient holds; None for an anonymous Patient (no carnet extensions)."""
-    data = _dump(resource)
-    ext = data.get("extension")
+    return profile_from_json(_dump(resource))
+
+
+def profile_from_json(data: JSON) -> UserProfile | None:
+    """``profile_from`` on the resource's JSON (no fhir.resources parsing: the fast path)."""
+    ext = _index(data.get("extension"))
     if not _find_ext(ext, "timezone"):
         return None
     language = None

@@ -155,7 +155,7 @@ RECORDS: list[Clinical] = [
         drug_class="bêta-lactamines",
         kind=AllergyKind.INTOLERANCE,
         reaction="urticaire",
-        recorded_at=datetime(2026, 1, 1, 8, 0, tzinfo=timezone(timedelta(hours=1))),
+        recorded_at=datetime(2026, 1, 1, 8, 0, 0, 250000, tzinfo=timezone(timedelta(hours=1))),
     ),
     Allergy(substance="arachide"),
     Condition(
@@ -289,6 +289,18 @@ def test_records_bundle_reads_back_grouped_by_document():
     assert {r.id: r for r in [*with_doc.records, *without.records]} == {r.id: r for r in RECORDS}
 
 
+def test_fast_unvalidated_bundle_is_exactly_what_fhir_resources_prints():
+    document = _document()
+    profile = UserProfile(language=Language.EN, birth_year=1950)
+    args = (profile, [document], RECORDS)
+
+    fast = records_bundle(*args, page_url=lambda d, n, p: f"d/{n}", validate=False)
+    checked = records_bundle(*args, page_url=lambda d, n, p: f"d/{n}", validate=True)
+
+    assert json.loads(fast) == json.loads(checked)
+    assert read_bundle(fast, strict=True) == read_bundle(fast)
+
+
 def test_document_without_pages_and_date_round_trips():
     document = Document(received_at=AT, status=DocumentStatus.FAILED, failure_code="ocr_failed")
     content = read_bundle(records_bundle(None, [document], []))
@@ -309,7 +321,8 @@ def test_document_without_pages_and_date_round_trips():
         '{"resourceType": "Observation", "status": "final"}}]}',
     ],
 )
-def test_malformed_bundle_is_a_store_error(text: str):
+@pytest.mark.parametrize("strict", [False, True])
+def test_malformed_bundle_is_a_store_error(text: str, strict: bool):
     with pytest.raises(BundleInvalid) as caught:
-        read_bundle(text)
+        read_bundle(text, strict=strict)
     assert caught.value.code == "bundle_invalid"

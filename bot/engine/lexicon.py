@@ -291,7 +291,15 @@ CONDITIONS: dict[str, tuple[str, ...]] = {
 }
 
 DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {
-    "prescription": ("ordonnance", "ordo", "prescription", "script"),
+    "prescription": (
+        "ordonnance",
+        "ordonnances",
+        "ordo",
+        "ordos",
+        "prescription",
+        "prescriptions",
+        "script",
+    ),
     "lab_report": (
         "bilan",
         "prise de sang",

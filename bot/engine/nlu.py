@@ -550,11 +550,11 @@ def correct(tokens: Sequence[str], extra: Iterable[str] = ()) -> list[str]:
     extra_set = frozenset(extra)
     out: list[str] = []
     for token in tokens:
-        if token in known or token in extra_set or len(token) < 4 or not token.isalpha():
+        if token in known or token in extra_set or len(token) < 5 or not token.isalpha():
             out.append(token)
             continue
         pool = targets if not extra_set else (*targets, *extra_set)
-        cutoff = 80 if len(token) >= 6 else 75
+        cutoff = 80
         best = process.extractOne(token, pool, scorer=fuzz.ratio, score_cutoff=cutoff)
         out.append(best[0] if best else token)
     return out

@@ -1,4 +1,4 @@
-"""Documents: progress, summary, uncertain fields, confirm/correct/discard; nothing stored early."""
+"""Documents: progress, summary, uncertain fields, confirm, correct, discard; nothing early."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from tests.bot.conftest import Chat
 from tests.fakes.ocr import (
     crashing_extractor,
     lab_report,
-    prescription,
     uncertain_prescription,
     vaccination_record,
 )

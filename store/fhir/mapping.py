@@ -211,9 +211,13 @@ def _coding_back(data: JSON) -> Coding:
 
 
 def _quantity(quantity: Quantity) -> JSON:
-    out: JSON = {"value": quantity.value}
-    if quantity.unit is not None:
-        out["unit"] = quantity.unit
+    return _value_unit(quantity.value, quantity.unit)
+
+
+def _value_unit(value: float, unit: str | None) -> JSON:
+    out: JSON = {"value": value}
+    if unit is not None:
+        out["unit"] = unit
     return out
 
 
@@ -586,7 +590,7 @@ def observation_json(result: LabResult, patient_url: str) -> JSON:
     if result.effective_date is not None:
         out["effectiveDateTime"] = result.effective_date.isoformat()
     if result.value is not None:
-        out["valueQuantity"] = _quantity(Quantity(value=result.value, unit=result.unit))
+        out["valueQuantity"] = _value_unit(result.value, result.unit)
         ext += _string_ext("value-text", result.value_text)
     else:
         if result.value_text is not None:
@@ -600,9 +604,9 @@ def observation_json(result: LabResult, patient_url: str) -> JSON:
         rng = result.reference_range
         range_json: JSON = {}
         if rng.low is not None:
-            range_json["low"] = _quantity(Quantity(value=rng.low, unit=result.unit))
+            range_json["low"] = _value_unit(rng.low, result.unit)
         if rng.high is not None:
-            range_json["high"] = _quantity(Quantity(value=rng.high, unit=result.unit))
+            range_json["high"] = _value_unit(rng.high, result.unit)
         if rng.text is not None:
             range_json["text"] = rng.text
         if not range_json:

@@ -90,7 +90,7 @@ def build_lab_report(rng: random.Random, layout: str, french: bool, pages: int) 
         else cat.date_en(rng, sampled)
     )
     prev_text = f"{previous.day:02d}/{previous.month:02d}/{previous.year % 100:02d}"
-    x_value, x_flag, x_unit, x_range, x_prev = 300.0, 306.0, 330.0, 420.0, w.right
+    x_value, x_flag, x_unit, x_range, x_prev = 290.0, 296.0, 316.0, 408.0, w.right
 
     header_seed = rng.random()
 
@@ -133,9 +133,7 @@ def build_lab_report(rng: random.Random, layout: str, french: bool, pages: int) 
         w.put("Analyse" if french else "Test", size=size, bold=True)
         w.put("Résultat" if french else "Result", x_value, size=size, bold=True, align="right")
         w.put("Unités" if french else "Units", x_unit, size=size, bold=True)
-        w.put(
-            "Valeurs de référence" if french else "Reference range", x_range, size=size, bold=True
-        )
+        w.put("Références" if french else "Reference range", x_range, size=size, bold=True)
         if with_previous:
             w.put(
                 "Antériorités" if french else "Previous",
@@ -190,7 +188,7 @@ def build_lab_report(rng: random.Random, layout: str, french: bool, pages: int) 
             w.put(f"{value_text}{mark}", x_value, align="right", bold=flag != "N")
             if flag != "N" and flag_style == "column":
                 w.put(flag, x_flag, bold=True)
-            w.put(test.unit, x_unit + 8)
+            w.put(test.unit, x_unit)
             w.put(range_text, x_range)
             if with_previous:
                 w.put(old_text, x_prev, align="right")

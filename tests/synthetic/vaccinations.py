@@ -42,7 +42,7 @@ def build_vaccination_table(rng: random.Random, french: bool) -> Draft:
         w.line(f"Name: {first} {last}")
     w.skip(w.size)
     columns = (
-        ["Vaccin", "Date", "Lot", "Signature et cachet du médecin"]
+        ["Vaccin", "Date", "Lot", "Signature, cachet"]
         if french
         else ["Vaccine", "Date", "Lot number", "Administered by"]
     )
@@ -60,7 +60,7 @@ def build_vaccination_table(rng: random.Random, french: bool) -> Draft:
         when = (
             f"{dose.date.day:02d}/{dose.date.month:02d}/{dose.date.year}"
             if french or rng.random() < 0.5
-            else cat.date_en(rng, dose.date)
+            else f"{dose.date.day} {cat.MONTHS_EN[dose.date.month - 1][:3]} {dose.date.year}"
         )
         w.put(dose.vaccine, xs[0])
         w.put(when, xs[1])

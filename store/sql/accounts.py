@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 
-from sqlalchemy import Connection, Engine, delete, exists, insert, select, update
+from sqlalchemy import Connection, Engine, delete, exists, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from store.crypto import MasterKey, Sealer, new_data_key
@@ -24,6 +25,19 @@ from store.sql.schema import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def lock_account(conn: Connection, account_id: str) -> None:
+    """Serialise transactions on one account across instances, until this transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock (no row is written, so a read-only vault
+    commits without a WAL flush). SQLite: vault transactions already hold the database write
+    lock (``BEGIN IMMEDIATE``).
+    """
+    if conn.dialect.name == "postgresql":
+        digest = hashlib.sha256(b"carnet-account|" + account_id.encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        conn.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 def find_account(conn: Connection, lookup_hash: bytes) -> str | None:
@@ -113,6 +127,7 @@ def shred_account(engine: Engine, account_id: str) -> list[str]:
     interrupted; ``purge_erased`` finishes the deletion. Returns the account's profile ids.
     """
     with engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
+        lock_account(conn, account_id)
         profile_ids = list(
             conn.execute(
                 select(profiles.c.id).where(profiles.c.account_id == account_id).with_for_update()

@@ -107,6 +107,7 @@ class SqlStore:
             self._cache.commit(vault.profile_id, old, old + 1, vault.saved, vault.deleted)
 
     def _open(self, conn: Connection, account_id: str, profile_id: str | None) -> SqlVault:
+        acc.lock_account(conn, account_id)
         query = select(
             profiles.c.id,
             profiles.c.is_default,
@@ -117,7 +118,7 @@ class SqlStore:
         query = query.where(
             profiles.c.id == profile_id if profile_id is not None else profiles.c.is_default
         )
-        row = conn.execute(query.with_for_update()).first()
+        row = conn.execute(query).first()
         if row is None:
             raise UnknownUser("no such profile in this account")
         sealer = acc.unwrap_profile_key(self._master, row.id, row.master_key_id, row.wrapped_key)

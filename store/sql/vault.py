@@ -39,6 +39,7 @@ C = TypeVar("C", Medication, LabResult, Vaccination, Allergy, Condition)
 R = TypeVar("R", bound=BaseModel)
 
 DOCUMENT_KIND = "document"
+_CHUNK = 1000  # rows per multi-row INSERT (well under both backends' parameter limits)
 
 
 class SqlVault:
@@ -158,21 +159,19 @@ class SqlVault:
         Raises:
             IdConflict: a document with this id already exists in this profile.
         """
-        exists = self._conn.execute(
-            select(documents.c.id).where(
-                documents.c.profile_id == self._profile_id, documents.c.id == document.id
-            )
-        ).first()
-        if exists:
-            raise IdConflict("document id already stored")
-        self._conn.execute(
-            insert(documents).values(
+        inserted = self._conn.execute(
+            self._upsert(documents)
+            .values(
                 profile_id=self._profile_id,
                 id=document.id,
                 payload=self._codec.seal_document(document),
                 page_count=len(document.pages),
             )
-        )
+            .on_conflict_do_nothing(index_elements=[documents.c.profile_id, documents.c.id])
+            .returning(documents.c.id)
+        ).first()
+        if inserted is None:
+            raise IdConflict("document id already stored")
         self._insert_pages(document)
         self._saved(DOCUMENT_KIND, document.model_copy(update={"pages": []}), document.id)
 
@@ -214,7 +213,7 @@ class SqlVault:
                     "content": content,
                 }
             )
-        self._conn.execute(insert(document_pages), rows)
+        self._conn.execute(insert(document_pages).values(rows))
 
     def get_document(self, document_id: str, *, with_pages: bool = True) -> Document | None:
         """One document, with its decrypted pages unless ``with_pages`` is false."""
@@ -290,12 +289,13 @@ class SqlVault:
                 }
             )
             self._saved(kind, item, record_id)
-        stmt = self._upsert(records)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[records.c.profile_id, records.c.kind, records.c.id],
-            set_={"payload": stmt.excluded.payload},
-        )
-        self._conn.execute(stmt, rows)
+        for start in range(0, len(rows), _CHUNK):
+            stmt = self._upsert(records).values(rows[start : start + _CHUNK])
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[records.c.profile_id, records.c.kind, records.c.id],
+                set_={"payload": stmt.excluded.payload},
+            )
+            self._conn.execute(stmt)
 
     def records(self, kind: type[C]) -> list[C]:
         """All records of one kind for this profile."""

@@ -1,0 +1,307 @@
+"""Encrypted store: load a 10-year user, insert a confirmed document, against plaintext payloads.
+
+One synthetic user holds 10 years of history (2,000 medications, 20,000 lab results, 500
+documents with a page each). For SQLite and, when ``CARNET_TEST_DATABASE_URL`` is set,
+PostgreSQL, it measures:
+
+- load-all: one vault, every medication, lab result and document (without page blobs),
+  cold (no in-process record cache: decrypt and validate every row) and warm (the profile's
+  decrypted records cached at its current version, checked against the database each time);
+- insert: one vault storing a confirmed document (one 60 kB page) with 20 lab results and an
+  audit entry.
+
+The reference run is the same code on a second database whose ``Sealer`` is replaced by an
+identity (payloads stored as plaintext JSON): the ratio is the encryption overhead.
+
+    .venv/bin/python -m bench store [--scale 1.0] [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import secrets
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from store import (
+    AuditAction,
+    Document,
+    DocumentKind,
+    DocumentPage,
+    DocumentStatus,
+    Interpretation,
+    LabResult,
+    Medication,
+    Posology,
+    Provenance,
+    Quantity,
+    RecordStatus,
+    ReferenceRange,
+    Store,
+    open_store,
+)
+from store.crypto import Sealer
+
+USER = 424242
+LABS = [
+    ("Hémoglobine glyquée", "%", 4.0, 6.0),
+    ("Glycémie à jeun", "g/L", 0.7, 1.1),
+    ("Créatinine", "µmol/L", 60.0, 110.0),
+    ("Cholestérol LDL", "g/L", 0.0, 1.6),
+    ("TSH", "mUI/L", 0.4, 4.0),
+    ("Potassium", "mmol/L", 3.5, 5.1),
+    ("Hémoglobine", "g/dL", 12.0, 16.0),
+    ("Plaquettes", "G/L", 150.0, 400.0),
+    ("Ferritine", "µg/L", 20.0, 300.0),
+    ("CRP", "mg/L", 0.0, 5.0),
+]
+DRUGS = [
+    "Metformine 1000 mg",
+    "Ramipril 5 mg",
+    "Atorvastatine 20 mg",
+    "Lévothyrox 75 µg",
+    "Doliprane 1000 mg",
+    "Amoxicilline 1 g",
+    "Kardégic 75 mg",
+    "Bisoprolol 2,5 mg",
+]
+
+
+def _history(
+    rng: random.Random, scale: float
+) -> tuple[list[Medication], list[LabResult], list[Document]]:
+    start = date(2016, 1, 1)
+    n_docs, n_meds, n_labs = int(500 * scale), int(2000 * scale), int(20000 * scale)
+    documents = [
+        Document(
+            kind=DocumentKind.LAB_REPORT if i % 2 else DocumentKind.PRESCRIPTION,
+            status=DocumentStatus.CONFIRMED,
+            title=f"Document {i}",
+            document_date=start + timedelta(days=7 * i),
+            received_at=datetime(2016, 1, 1, tzinfo=UTC) + timedelta(days=7 * i),
+            pages=[
+                DocumentPage(
+                    filename=f"scan-{i}.jpg",
+                    media_type="image/jpeg",
+                    content=secrets.token_bytes(8_000),
+                )
+            ],
+            text="Ordonnance / compte rendu de biologie " * 10,
+        )
+        for i in range(n_docs)
+    ]
+    medications = [
+        Medication(
+            name=rng.choice(DRUGS),
+            posology=Posology(
+                text="1 comprimé matin et soir",
+                dose=Quantity(value=1, unit="cp"),
+                frequency=2,
+                period=1,
+            ),
+            provenance=Provenance(document_id=documents[i % n_docs].id, page=0, confidence=0.9),
+            status=RecordStatus.CONFIRMED,
+            start_date=start + timedelta(days=i),
+        )
+        for i in range(n_meds)
+    ]
+    labs = []
+    for i in range(n_labs):
+        name, unit, low, high = LABS[i % len(LABS)]
+        labs.append(
+            LabResult(
+                name=name,
+                value=round(rng.uniform(low * 0.8, high * 1.2), 2),
+                unit=unit,
+                reference_range=ReferenceRange(low=low, high=high, text=f"{low} - {high}"),
+                interpretation=Interpretation.NORMAL,
+                effective_date=start + timedelta(days=i // 5),
+                provenance=Provenance(document_id=documents[i % n_docs].id, confidence=0.95),
+                status=RecordStatus.CONFIRMED,
+            )
+        )
+    return medications, labs, documents
+
+
+@contextmanager
+def plaintext() -> Iterator[None]:
+    """Replace AES-GCM by an identity for the reference run (same format byte, no crypto)."""
+    seal, open_ = Sealer.seal, Sealer.open_with_aad
+    Sealer.seal = lambda self, table, row, column, data: b"\x01" + data  # type: ignore[method-assign]
+    Sealer.open_with_aad = lambda self, blob, aad: blob[1:]  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Sealer.seal, Sealer.open_with_aad = seal, open_  # type: ignore[method-assign]
+
+
+def _fill(
+    store: Store, meds: list[Medication], labs: list[LabResult], docs: list[Document]
+) -> None:
+    with store.vault(USER) as vault:
+        for document in docs:
+            vault.add_document(document)
+    for chunk in range(0, len(labs), 5000):
+        with store.vault(USER) as vault:
+            vault.save_all(labs[chunk : chunk + 5000])
+    with store.vault(USER) as vault:
+        vault.save_all(meds)
+
+
+def _load_all(store: Store) -> int:
+    with store.vault(USER) as vault:
+        return (
+            len(vault.records(Medication))
+            + len(vault.records(LabResult))
+            + len(vault.list_documents())
+        )
+
+
+def _insert_document(store: Store, rng: random.Random) -> None:
+    document = Document(
+        kind=DocumentKind.LAB_REPORT,
+        status=DocumentStatus.CONFIRMED,
+        received_at=datetime(2026, 1, 1, tzinfo=UTC),
+        pages=[DocumentPage(media_type="image/jpeg", content=secrets.token_bytes(60_000))],
+    )
+    labs = [
+        LabResult(
+            name=LABS[i % len(LABS)][0],
+            value=rng.uniform(1, 10),
+            unit="g/L",
+            provenance=Provenance(document_id=document.id, confidence=0.9),
+            status=RecordStatus.CONFIRMED,
+        )
+        for i in range(20)
+    ]
+    with store.vault(USER) as vault:
+        vault.add_document(document)
+        vault.save_all(labs)
+        vault.audit(AuditAction.ADDED, "lab_result", document.id, count=20)
+
+
+def _timed(fn: Callable[[], object], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _stats(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p99
+
+
+def _measure(url: str, key: bytes, history: tuple, runs: int) -> dict[str, list[float]]:
+    meds, labs, docs = history
+    rng = random.Random(7)
+    writer = open_store(url, key)
+    started = time.perf_counter()
+    _fill(writer, meds, labs, docs)
+    fill_s = time.perf_counter() - started
+    cold_store = open_store(url, key, cache_profiles=0)
+    count = _load_all(cold_store)
+    cold = _timed(lambda: _load_all(cold_store), runs)
+    _load_all(writer)
+    warm = _timed(lambda: _load_all(writer), runs * 4)
+    insert = _timed(lambda: _insert_document(writer, rng), runs * 2)
+    warm_after = _timed(lambda: _load_all(writer), runs)
+    writer.close()
+    cold_store.close()
+    print(f"   ({count} records loaded per run; filled in {fill_s:.1f} s)", flush=True)
+    return {"cold": cold, "warm": warm, "insert": insert, "warm_after_insert": warm_after}
+
+
+@contextmanager
+def _databases(pg_base: str | None) -> Iterator[list[tuple[str, Callable[[], str]]]]:
+    tmp = Path(tempfile.mkdtemp(prefix="carnet-bench-"))
+    created: list[str] = []
+
+    def sqlite_url() -> str:
+        return f"sqlite:///{tmp / f'{uuid.uuid4().hex}.db'}"
+
+    def pg_url() -> str:
+        import psycopg
+
+        assert pg_base is not None
+        name = f"carnet_bench_{uuid.uuid4().hex[:10]}"
+        admin = pg_base.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        return f"{pg_base.rpartition('/')[0]}/{name}"
+
+    backends = [("sqlite", sqlite_url)]
+    if pg_base:
+        backends.append(("postgresql", pg_url))
+    try:
+        yield backends
+    finally:
+        if created:
+            import psycopg
+
+            admin = (pg_base or "").replace("postgresql+psycopg://", "postgresql://")
+            with psycopg.connect(admin, autocommit=True) as conn:
+                for name in created:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for path in tmp.glob("*"):
+            path.unlink()
+        tmp.rmdir()
+
+
+def main() -> int:
+    """Print load-all and insert figures, encrypted and plaintext, on each backend."""
+    parser = argparse.ArgumentParser(prog="bench.store")
+    parser.add_argument(
+        "--scale", type=float, default=float(os.environ.get("CARNET_BENCH_SCALE", "1.0"))
+    )
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    history = _history(random.Random(1), args.scale)
+    print(
+        f"store: {len(history[0])} medications, {len(history[1])} lab results, "
+        f"{len(history[2])} documents; {args.runs} cold runs",
+        flush=True,
+    )
+    key = secrets.token_bytes(32)
+    with _databases(os.environ.get("CARNET_TEST_DATABASE_URL")) as backends:
+        for backend, new_url in backends:
+            print(f"-- {backend}: encrypted", flush=True)
+            encrypted = _measure(new_url(), key, history, args.runs)
+            print(f"-- {backend}: plaintext reference", flush=True)
+            with plaintext():
+                plain = _measure(new_url(), key, history, args.runs)
+            print(
+                f"{backend:<10} {'operation':<22} {'median ms':>10} {'p99 ms':>8} "
+                f"{'plain med':>10} {'ratio':>6}"
+            )
+            for name in ("cold", "warm", "insert", "warm_after_insert"):
+                med, p99 = _stats(encrypted[name])
+                ref, _ = _stats(plain[name])
+                label = {
+                    "cold": "load-all (cold)",
+                    "warm": "load-all (warm)",
+                    "insert": "insert doc + 20 labs",
+                    "warm_after_insert": "load-all after writes",
+                }[name]
+                print(
+                    f"{backend:<10} {label:<22} {med:>10.1f} {p99:>8.1f} {ref:>10.1f} "
+                    f"{med / ref:>5.2f}x",
+                    flush=True,
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -741,6 +741,12 @@ class FakeUser:
         shown = [m.get("reply_markup") for m in candidates if m.get("reply_markup")]
         raise AssertionError(f"no button {label!r} in the chat; keyboards: {shown}")
 
+    async def press_data(self, data: str) -> JsonDict:
+        """Send a callback query with arbitrary ``data`` (a forged or stale button press)."""
+        messages = list(self.api.chats.get(self.id, {}).values())
+        message = messages[-1] if messages else self._message({"text": "?"})
+        return await self._press(message, {"callback_data": data})
+
     async def _press(self, message: JsonDict, button: JsonDict) -> JsonDict:
         query = {
             "id": f"cbq{next(self.api._callback_ids)}",

@@ -1,0 +1,65 @@
+"""The in-process record cache never serves stale or rolled-back records."""
+
+from __future__ import annotations
+
+import pytest
+
+from store import Document, LabResult, Medication, Store, open_store
+from tests.store.conftest import USER
+
+
+def test_write_by_another_instance_is_seen(store: Store, database_url: str, master_key: bytes):
+    with store.vault(USER) as vault:
+        vault.save(Medication(name="first"))
+    with store.vault(USER) as vault:
+        assert [m.name for m in vault.records(Medication)] == ["first"]  # now cached
+    other = open_store(database_url, master_key)
+    try:
+        with other.vault(USER) as vault:
+            (first,) = vault.records(Medication)
+            vault.save(first.model_copy(update={"name": "renamed"}))
+            vault.save(Medication(name="second"))
+    finally:
+        other.close()
+    with store.vault(USER) as vault:
+        assert sorted(m.name for m in vault.records(Medication)) == ["renamed", "second"]
+
+
+def test_rollback_forgets_changes_made_to_cached_records(store: Store):
+    with store.vault(USER) as vault:
+        vault.save(Medication(name="kept"))
+    with store.vault(USER) as vault:
+        vault.records(Medication)
+    with pytest.raises(RuntimeError), store.vault(USER) as vault:
+        (cached,) = vault.records(Medication)
+        cached.name = "mutated in place"
+        vault.save(cached)
+        raise RuntimeError("crash")
+    with store.vault(USER) as vault:
+        assert [m.name for m in vault.records(Medication)] == ["kept"]
+
+
+def test_cache_follows_saves_and_deletes(store: Store, database_url: str, master_key: bytes, now):
+    labs = [LabResult(name=f"lab {i}", value=float(i)) for i in range(5)]
+    with store.vault(USER) as vault:
+        vault.save_all(labs)
+        vault.add_document(Document(received_at=now))
+    with store.vault(USER) as vault:
+        vault.records(LabResult)
+        vault.list_documents()
+    with store.vault(USER) as vault:
+        vault.delete(LabResult, labs[0].id)
+        vault.save(labs[1].model_copy(update={"value": 99.0}))
+        assert len(vault.records(LabResult)) == 4  # sees its own writes
+        vault.add_document(Document(received_at=now, title="new"))
+    with store.vault(USER) as vault:
+        warm = sorted((r.id, r.value) for r in vault.records(LabResult))
+        warm_docs = sorted(d.id for d in vault.list_documents())
+    cold = open_store(database_url, master_key, cache_profiles=0)
+    try:
+        with cold.vault(USER) as vault:
+            assert sorted((r.id, r.value) for r in vault.records(LabResult)) == warm
+            assert sorted(d.id for d in vault.list_documents()) == warm_docs
+    finally:
+        cold.close()
+    assert (labs[1].id, 99.0) in warm and len(warm_docs) == 2

@@ -12,7 +12,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from extraction.parse.patterns.normalize import simplify
+from extraction.reference.folding import fold
 from store.records import DocumentKind
 
 _CUES: dict[DocumentKind, list[tuple[re.Pattern[str], float, int]]] = {
@@ -96,7 +96,7 @@ def classify(text: str, item_counts: dict[DocumentKind, int] | None = None) -> C
         text: the document's text (all pages).
         item_counts: medications, lab results and vaccinations found, by the kind they suit.
     """
-    work = simplify(text)
+    work = "\n".join(fold(line).lower() for line in text.splitlines())
     counts = item_counts or {}
     scores: dict[DocumentKind, float] = {}
     for kind, cues in _CUES.items():

@@ -209,6 +209,8 @@ def parse_lab_report(
         if simplify(row.name).startswith(("page", "tel", "fax", "n ")):
             continue
         value_confidence = line.span_confidence(*row.value_span)
+        start = line.text.find(row.name)
+        name_confidence = line.span_confidence(max(start, 0), max(start, 0) + len(row.name))
         score = match.score / 100 if match else 1.0
         test = match.test if match else None
         result = LabResult(
@@ -228,9 +230,9 @@ def parse_lab_report(
         )
         flags = []
         if match is None:
-            flags.append(flag("name", "unknown_test", row.name, line.confidence))
-        elif min(score, line.confidence) < options.confidence_threshold:
-            flags.append(flag("name", "low_confidence", row.name, min(score, line.confidence)))
+            flags.append(flag("name", "unknown_test", row.name, name_confidence))
+        elif min(score, name_confidence) < options.confidence_threshold:
+            flags.append(flag("name", "low_confidence", row.name, min(score, name_confidence)))
         if value_confidence < options.confidence_threshold:
             flags.append(flag("value", "low_confidence", row.value_text, value_confidence))
         result.needs_confirmation = flags

@@ -216,7 +216,9 @@ def _field_flags(
 ) -> list[FieldFlag]:
     flags: list[FieldFlag] = []
     threshold = options.confidence_threshold
-    name_conf = item.name_line.confidence
+    line = item.name_line
+    start = max(line.text.find(item.name), 0)
+    name_conf = line.span_confidence(start, start + len(item.name))
     if item.match is None:
         flags.append(flag("name", "unknown_drug", item.name, name_conf))
     elif not item.match.exact:
@@ -225,8 +227,11 @@ def _field_flags(
             flags.append(flag("name", "low_confidence", item.name, min(score, name_conf)))
     elif name_conf < threshold:
         flags.append(flag("name", "low_confidence", item.name, name_conf))
-    if medication.strength and item.name_line.confidence < threshold:
-        flags.append(flag("strength", "low_confidence", medication.strength, name_conf))
+    if medication.strength:
+        at = max(line.text.find(medication.strength), 0)
+        strength_conf = line.span_confidence(at, at + len(medication.strength))
+        if strength_conf < threshold:
+            flags.append(flag("strength", "low_confidence", medication.strength, strength_conf))
     return flags
 
 

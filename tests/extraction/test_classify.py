@@ -1,0 +1,88 @@
+"""Document kinds: prescription, lab report, vaccination record, or other (and then no item)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.classify import classify
+from extraction.options import ExtractionOptions
+from extraction.parse import parse_text
+from store.records import DocumentKind
+
+OPTIONS = ExtractionOptions()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Dr Jean Martin\nLe 3 mars 2026\nDoliprane 1000 mg\n1 cp matin et soir\nQSP 1 mois",
+            DocumentKind.PRESCRIPTION,
+        ),
+        (
+            "Dr Hugo Blanc\nRx\nAmoxicillin 500 mg capsules\nSig: 1 capsule TID\nRefills: 0",
+            DocumentKind.PRESCRIPTION,
+        ),
+        (
+            "Laboratoire Exemple\nPrélevé le 04/05/2025\nAnalyse Résultat Valeurs de référence\n"
+            "Hémoglobine 13,5 g/dL 13,0 - 17,0\nPotassium 4,2 mmol/L 3,5 - 5,1",
+            DocumentKind.LAB_REPORT,
+        ),
+        (
+            "CERTIFICAT DE VACCINATION\n- Gardasil 9, le 3 mars 2020, lot n° AB1234",
+            DocumentKind.VACCINATION_RECORD,
+        ),
+    ],
+)
+def test_medical_documents(text: str, kind: DocumentKind) -> None:
+    doc = parse_text(text, "doc", OPTIONS)
+    assert doc.kind == kind
+    assert doc.kind_confidence >= 0.5
+
+
+NON_MEDICAL = [
+    # an invoice: quantities, units, prices, a date
+    """Bureau & Co SARL
+12 rue des Lilas
+FACTURE N° 2025-0042
+Date : 3 mars 2025
+Désignation Qté P.U. HT Total HT
+Câble USB-C 1 m 2 9,90 € 19,80 €
+Ramette papier A4 80 g 3 5,20 € 15,60 €
+Lampe de bureau LED 1 34,00 € 34,00 €
+Total TTC 83,28 €
+Paiement à 30 jours. Pénalités de retard : 3 fois le taux d'intérêt légal.""",
+    # a recipe: doses, times of day, durations
+    """Gâteau au yaourt
+Pour 6 personnes - préparation 15 min, cuisson 35 min
+3 oeufs
+2 pots de sucre
+1 sachet de levure
+Mélanger 2 fois par jour pendant 3 jours, laisser reposer le soir.
+Cuire à 180 °C pendant 35 minutes.""",
+    # a letter
+    """Madame, Monsieur,
+Suite à notre entretien du 12 février 2025, je vous confirme la livraison.
+Veuillez agréer mes salutations distinguées.
+Jean Dupont""",
+    "Dear customer, your parcel 4XK2 will arrive on 3 March 2026 between 8 and 12.",
+]
+
+
+@pytest.mark.parametrize("text", NON_MEDICAL)
+def test_non_medical_text_is_other_with_no_item(text: str) -> None:
+    doc = parse_text(text, "doc", OPTIONS)
+    assert doc.kind == DocumentKind.OTHER
+    assert doc.medications == doc.lab_results == doc.vaccinations == doc.allergies == []
+    assert "no_medical_content" in doc.warnings
+
+
+def test_scores_are_reported_for_every_kind() -> None:
+    verdict = classify("Ordonnance\n1 cp matin et soir\nQSP 3 mois\nÀ renouveler 2 fois")
+    assert verdict.kind == DocumentKind.PRESCRIPTION
+    assert set(verdict.scores) == {"prescription", "lab_report", "vaccination_record"}
+
+
+def test_empty_text_is_other() -> None:
+    assert classify("").kind == DocumentKind.OTHER
+    assert parse_text("", "doc", OPTIONS).kind == DocumentKind.OTHER

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import store
 from bot.settings import Settings
@@ -15,18 +16,29 @@ def _embedded(settings: Settings) -> bool:
     return settings.effective_database_url.startswith("sqlite")
 
 
+def _database_exists(settings: Settings) -> bool:
+    url = settings.effective_database_url
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    return bool(path) and Path(path).exists()
+
+
 def load_master_key(settings: Settings, *, create: bool | None = None) -> bytes:
     """The master key from ``CARNET_MASTER_KEY`` or the key file.
 
-    The key file is created (mode 0600) on first run in embedded mode (SQLite) unless ``create``
-    says otherwise; with PostgreSQL the key must be provided.
+    The key file is created (mode 0600) on first run in embedded mode (SQLite, and only while
+    the database file does not exist yet: a missing key file for an existing database is an
+    error, not a reason to make a key that cannot open it) unless ``create`` says otherwise;
+    with PostgreSQL the key must be provided.
 
     Raises:
         MasterKeyMissing: no key and none may be created.
         MasterKeyInvalid: the key is malformed.
     """
     env = settings.master_key.get_secret_value() if settings.master_key else None
-    may_create = _embedded(settings) if create is None else create
+    if create is None:
+        may_create = _embedded(settings) and not _database_exists(settings)
+    else:
+        may_create = create
     return keys.load_master_key(env, settings.effective_key_file, create=may_create)
 
 

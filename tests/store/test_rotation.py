@@ -94,6 +94,11 @@ def test_key_file_is_created_0600_and_parsed(data_dir: Path):
     postgres = _settings(data_dir / "other", "postgresql://x@localhost/db")
     with pytest.raises(MasterKeyMissing):
         maintenance.load_master_key(postgres)
+    (data_dir / "third").mkdir()
+    (data_dir / "third" / "carnet.db").write_bytes(b"")
+    existing = _settings(data_dir / "third", f"sqlite:///{data_dir / 'third' / 'carnet.db'}")
+    with pytest.raises(MasterKeyMissing):  # never invent a key for an existing database
+        maintenance.load_master_key(existing)
 
 
 def test_rotation_rewraps_and_retires_the_old_key(

@@ -12,6 +12,9 @@ Layout::
                                   the importing store logs the import itself)
     documents/<id>/<n>.<ext>      the original pages, referenced by ``Attachment.url``
 
+Not exported: the dialogue state (transient) and the Telegram chat id (it belongs to the account
+and the platform, not to the health record).
+
 Threat model of ``import_archive``: the zip comes from a user and may be hostile. It is read in
 memory only (never extracted to disk, so no path traversal on the file system); names must be
 relative and plain; the number of entries, each entry's size and the total uncompressed size are

@@ -266,6 +266,44 @@ def _dump(resource: Resource) -> JSON:
     return data
 
 
+_CODE_KEYS = frozenset({"code", "valueCode", "dayOfWeek"})
+_REQUIRED_CONCEPTS = ("medicationCodeableConcept", "code", "vaccineCode")
+DATA_ABSENT = {
+    "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+    "valueCode": "unknown",
+}
+
+
+def _clean_value(value: Any, key: str) -> Any:
+    if isinstance(value, dict):
+        cleaned = {k: _clean_value(v, k) for k, v in value.items()}
+        cleaned = {k: v for k, v in cleaned.items() if v is not None}
+        return cleaned if set(cleaned) - {"url"} else None
+    if isinstance(value, list):
+        items = [_clean_value(v, key) for v in value]
+        kept = [v for v in items if v is not None]
+        return kept or None
+    if isinstance(value, str):
+        if key in _CODE_KEYS:
+            value = " ".join(value.split())
+        return value if value.strip() else None
+    return value
+
+
+def _clean(resource: JSON) -> JSON:
+    """FHIR forbids empty strings and codes with stray spaces: drop the former, fix the latter.
+
+    Elements left empty are dropped too; a required CodeableConcept left empty (a product with
+    no name) gets a data-absent-reason extension. Consequence: an empty carnet string reads
+    back as None.
+    """
+    cleaned: JSON = _clean_value(resource, "") or {}
+    for key in _REQUIRED_CONCEPTS:
+        if key in resource and key not in cleaned:
+            cleaned[key] = {"extension": [dict(DATA_ABSENT)]}
+    return cleaned
+
+
 # -- common clinical fields --------------------------------------------------------------------
 
 
@@ -350,8 +388,8 @@ def _flags_back(extensions: Extensions) -> list[FieldFlag]:
         parts: list[JSON] = found.get("extension", [])
         flags.append(
             FieldFlag(
-                field=_sub(parts, "field", "valueString"),
-                reason=_sub(parts, "reason", "valueString"),
+                field=_sub(parts, "field", "valueString") or "",
+                reason=_sub(parts, "reason", "valueString") or "",
                 value=_sub(parts, "value", "valueString"),
                 confidence=float(_sub(parts, "confidence", "valueDecimal") or 0.0),
             )
@@ -428,7 +466,7 @@ def medication_request_json(medication: Medication, patient_url: str) -> JSON:
         dispense["expectedSupplyDuration"] = _duration(posology.supply_duration)
     if dispense:
         out["dispenseRequest"] = dispense
-    return out
+    return _clean(out)
 
 
 def medication_request(medication: Medication, patient_url: str) -> MedicationRequest:
@@ -530,19 +568,19 @@ def medication_from(
 def medication_from_json(data: JSON, documents: Mapping[str, str] | None = None) -> Medication:
     """``medication_from`` on the resource's JSON (no fhir.resources parsing: the fast path)."""
     ext = _index(data.get("extension"))
-    concept: JSON = data.get("medicationCodeableConcept", {})
+    concept: JSON = data["medicationCodeableConcept"]
     codings: list[Coding] = []
     substances: list[str] = []
     for coding in concept.get("coding", []):
         if coding.get("system") == SUBSTANCE_SYSTEM:
-            substances.append(coding.get("display") or coding["code"])
+            substances.append(coding.get("display") or coding.get("code") or "")
         else:
             codings.append(_coding_back(coding))
     period: JSON = _ext_value(ext, "treatment-period", "valuePeriod") or {}
     dosages = data.get("dosageInstruction") or [None]
     return Medication(
         **_common_back(data, documents),
-        name=concept["text"],
+        name=concept.get("text", ""),
         normalized_name=_ext_value(ext, "normalized-name", "valueString"),
         substances=substances,
         strength=_ext_value(ext, "strength", "valueString"),
@@ -612,7 +650,7 @@ def observation_json(result: LabResult, patient_url: str) -> JSON:
         if not range_json:
             range_json["extension"] = [_ext("empty-range", valueBoolean=True)]
         out["referenceRange"] = [range_json]
-    return out
+    return _clean(out)
 
 
 def observation(result: LabResult, patient_url: str) -> Observation:
@@ -630,7 +668,7 @@ def lab_result_from(
 def lab_result_from_json(data: JSON, documents: Mapping[str, str] | None = None) -> LabResult:
     """``lab_result_from`` on the resource's JSON (no fhir.resources parsing: the fast path)."""
     ext = _index(data.get("extension"))
-    code: JSON = data.get("code", {})
+    code: JSON = data["code"]
     loinc: str | None = None
     codings: list[Coding] = []
     for coding in code.get("coding", []):
@@ -662,7 +700,7 @@ def lab_result_from_json(data: JSON, documents: Mapping[str, str] | None = None)
         value_text = data.get("valueString")
     return LabResult(
         **_common_back(data, documents),
-        name=code["text"],
+        name=code.get("text", ""),
         normalized_name=_ext_value(ext, "normalized-name", "valueString"),
         loinc=loinc,
         codings=codings,
@@ -702,7 +740,7 @@ def immunization_json(vaccination: Vaccination, patient_url: str) -> JSON:
         out["protocolApplied"] = [applied]
     else:
         ext += [_ext("target-disease", valueString=d) for d in vaccination.diseases]
-    return out
+    return _clean(out)
 
 
 def immunization(vaccination: Vaccination, patient_url: str) -> Immunization:
@@ -720,13 +758,13 @@ def vaccination_from(
 def vaccination_from_json(data: JSON, documents: Mapping[str, str] | None = None) -> Vaccination:
     """``vaccination_from`` on the resource's JSON (no fhir.resources parsing: the fast path)."""
     ext = _index(data.get("extension"))
-    concept: JSON = data.get("vaccineCode", {})
+    concept: JSON = data["vaccineCode"]
     applied: JSON = (data.get("protocolApplied") or [{}])[0]
     diseases = [d.get("text", "") for d in applied.get("targetDisease", [])]
     diseases += [e["valueString"] for e in _find_ext(ext, "target-disease")]
     return Vaccination(
         **_common_back(data, documents),
-        product=concept["text"],
+        product=concept.get("text", ""),
         normalized_name=_ext_value(ext, "normalized-name", "valueString"),
         diseases=diseases,
         codings=[_coding_back(c) for c in concept.get("coding", [])],
@@ -760,7 +798,7 @@ def allergy_intolerance_json(allergy: Allergy, patient_url: str) -> JSON:
     out["patient"] = _patient_ref(patient_url)
     if allergy.reaction is not None:
         out["reaction"] = [{"manifestation": [{"text": allergy.reaction}]}]
-    return out
+    return _clean(out)
 
 
 def allergy_intolerance(allergy: Allergy, patient_url: str) -> AllergyIntolerance:
@@ -782,7 +820,7 @@ def allergy_from_json(data: JSON, documents: Mapping[str, str] | None = None) ->
     manifestations = reactions[0].get("manifestation") or [{}]
     return Allergy(
         **_common_back(data, documents),
-        substance=data["code"]["text"],
+        substance=data.get("code", {}).get("text", ""),
         normalized_substance=_ext_value(ext, "normalized-substance", "valueString"),
         drug_class=_ext_value(ext, "drug-class", "valueString"),
         kind=AllergyKind(data.get("type", AllergyKind.ALLERGY.value)),
@@ -808,7 +846,7 @@ def condition_json(record: Condition, patient_url: str) -> JSON:
         out["onsetDateTime"] = record.onset.isoformat()
     if record.resolved is not None:
         out["abatementDateTime"] = record.resolved.isoformat()
-    return out
+    return _clean(out)
 
 
 def condition(record: Condition, patient_url: str) -> FhirCondition:
@@ -828,7 +866,7 @@ def condition_from_json(data: JSON, documents: Mapping[str, str] | None = None) 
     ext = _index(data.get("extension"))
     return Condition(
         **_common_back(data, documents),
-        name=data["code"]["text"],
+        name=data.get("code", {}).get("text", ""),
         normalized_name=_ext_value(ext, "normalized-name", "valueString"),
         onset=_date(data.get("onsetDateTime")),
         resolved=_date(data.get("abatementDateTime")),
@@ -942,7 +980,7 @@ def document_reference_json(info: DocumentInfo, patient_url: str) -> JSON:
             placeholder["title"] = info.description
         content.append({"attachment": placeholder})
     out["content"] = content
-    return out
+    return _clean(out)
 
 
 def document_reference(info: DocumentInfo, patient_url: str) -> DocumentReference:
@@ -1015,7 +1053,7 @@ def patient_json(profile: UserProfile | None, patient_id: str) -> JSON:
                 "preferred": True,
             }
         ]
-    return out
+    return _clean(out)
 
 
 def patient(profile: UserProfile | None, patient_id: str) -> Patient:

@@ -326,3 +326,38 @@ def test_malformed_bundle_is_a_store_error(text: str, strict: bool):
     with pytest.raises(BundleInvalid) as caught:
         read_bundle(text, strict=strict)
     assert caught.value.code == "bundle_invalid"
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (Medication(name=""), Medication(name="")),
+        (
+            Medication(name="x", substances=["para  cétamol ", ""]),
+            Medication(name="x", substances=["para  cétamol ", ""]),
+        ),
+        (
+            Medication(name="x", posology=Posology(text="", as_needed_reason=" ")),
+            Medication(name="x"),
+        ),
+        (
+            Medication(
+                name="x",
+                provenance=Provenance(source_text=""),
+                needs_confirmation=[FieldFlag(field="name", reason="")],
+            ),
+            Medication(name="x", needs_confirmation=[FieldFlag(field="name", reason="")]),
+        ),
+        (LabResult(name="", value_text="", unit=""), LabResult(name="")),
+        (Vaccination(product="", lot_number=""), Vaccination(product="")),
+        (Allergy(substance="", reaction=""), Allergy(substance="")),
+        (Condition(name="", risk_groups=[""]), Condition(name="")),
+    ],
+    ids=lambda r: type(r).__name__,
+)
+def test_empty_strings_never_break_fhir_and_read_back_as_absent(record, expected):
+    """FHIR forbids empty strings: extraction output must still be valid, losing only emptiness."""
+    resource = clinical_resource(record, PATIENT)  # validated by fhir.resources
+    back = clinical_record(type(resource).model_validate_json(resource.model_dump_json()))
+
+    assert back == expected.model_copy(update={"id": record.id})

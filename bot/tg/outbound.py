@@ -30,6 +30,12 @@ _RETRY_DELAYS = (0.2, 0.6, 1.5)
 T = TypeVar("T")
 
 
+class NotPrivateChat(Exception):
+    """Engine replies were addressed to a group or channel: refused, nothing sent."""
+
+    code = "not_private_chat"
+
+
 class Sender(Protocol):
     """Delivers engine replies to one chat (implemented here for Telegram)."""
 
@@ -136,12 +142,16 @@ class TelegramSender:
         self._progress: OrderedDict[tuple[int, str], tuple[int, str]] = OrderedDict()
 
     async def send(self, chat_id: int, replies: list[Reply]) -> None:
-        """Deliver ``replies`` in order to the private chat ``chat_id``."""
+        """Deliver ``replies`` in order to the private chat ``chat_id``.
+
+        Raises:
+            NotPrivateChat: ``chat_id`` is a group or channel (negative id); nothing is sent.
+            telegram.error.TelegramError: delivery failed after retries (e.g. the user blocked
+                carnet), so callers such as the reminders dispatcher can retry later.
+        """
         if chat_id <= 0:
-            logger.error(
-                "refused to send %d replies to non-private chat %d", len(replies), chat_id
-            )
-            return
+            logger.error("refused %d replies to non-private chat %d", len(replies), chat_id)
+            raise NotPrivateChat
         for reply in replies:
             await self._send_one(chat_id, reply)
 

@@ -285,10 +285,12 @@ async def test_rate_limited_bot_api_is_retried(bot_api: FakeBotApi, echo_bot: Ec
 async def test_sender_never_delivers_replies_to_a_group(bot_api: FakeBotApi, start_bot: StartBot):
     from bot.engine.replies import Text
     from bot.tg.application import sender_of
+    from bot.tg.outbound import NotPrivateChat
 
     async with start_bot(EchoEngine()) as app:
         sender = sender_of(app)
-        await sender.send(-100555, [Text(text="Levothyrox 75 µg le matin")])
+        with pytest.raises(NotPrivateChat):
+            await sender.send(-100555, [Text(text="Levothyrox 75 µg le matin")])
         await sender.send(1001, [Text(text="rappel")])
         await bot_api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == 1001)
     assert not [c for c in bot_api.calls if c.chat_id == -100555]

@@ -1,4 +1,4 @@
-"""Planning reminders from posologies: local hours across DST, quiet hours, renewals, follow-ups."""
+"""Planning reminders: local hours across DST, quiet hours, renewals, follow-ups."""
 
 from __future__ import annotations
 

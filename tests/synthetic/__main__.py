@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=10, help="documents per kind")
     parser.add_argument("--renderings", default=",".join(RENDERINGS))
     parser.add_argument("--kinds", default=",".join(KINDS))
+    parser.add_argument("--photo-size", type=int, default=4032, help="photo long side, px")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     docs = generate_corpus(
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         n_per_kind=args.n,
         renderings=[r for r in args.renderings.split(",") if r],
         kinds=[k for k in args.kinds.split(",") if k],
+        photo_long_side=args.photo_size,
     )
     files = sum(len(names) for _, truth in docs for names in truth.files.values())
     print(f"{len(docs)} documents, {files} files in {time.perf_counter() - started:.1f} s")

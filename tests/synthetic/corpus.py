@@ -100,7 +100,11 @@ def build_document(seed: int, kind: str, index: int) -> tuple[DocumentTruth, Dra
 
 
 def render_document(
-    folder: Path, truth: DocumentTruth, draft: Draft, renderings: Iterable[str]
+    folder: Path,
+    truth: DocumentTruth,
+    draft: Draft,
+    renderings: Iterable[str],
+    photo_long_side: int = 4032,
 ) -> dict[str, list[str]]:
     """Write the requested renderings into ``folder``; returns the file names by rendering."""
     wanted = [r for r in RENDERINGS if r in set(renderings)]
@@ -128,7 +132,12 @@ def render_document(
             if rendering == "image":
                 name, data = f"image-{number}.png", png_bytes(img)
             elif rendering == "photo":
-                shot = phone_photo(img, prng, derive_seed(truth.seed, "photo-noise", number))
+                shot = phone_photo(
+                    img,
+                    prng,
+                    derive_seed(truth.seed, "photo-noise", number),
+                    long_side=photo_long_side,
+                )
                 name, data = f"photo-{number}.jpg", jpeg_bytes(shot, prng.randint(70, 85))
             else:
                 shot = phone_photo(
@@ -154,11 +163,13 @@ def generate_corpus(
     n_per_kind: int = 10,
     renderings: Iterable[str] = RENDERINGS,
     kinds: Iterable[str] = KINDS,
+    photo_long_side: int = 4032,
 ) -> list[tuple[Path, DocumentTruth]]:
     """Generate ``n_per_kind`` documents of each kind under ``out_dir``, rendered each way.
 
     Each document gets a folder holding its files and ``truth.json``; ``manifest.json`` lists
-    them. The same arguments always give the same bytes.
+    them. The same arguments always give the same bytes. ``photo_long_side`` is the phone
+    photo's size (4032 px: a 12-megapixel camera); Telegram photos are always 1280 px.
     """
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -172,7 +183,7 @@ def generate_corpus(
             truth, draft = build_document(seed, kind, index)
             folder = root / truth.id
             folder.mkdir(exist_ok=True)
-            truth.files = render_document(folder, truth, draft, chosen)
+            truth.files = render_document(folder, truth, draft, chosen, photo_long_side)
             write_json(folder / "truth.json", truth)
             out.append((folder, truth))
     manifest = Manifest(

@@ -101,7 +101,6 @@ def phone_photo(
         [prng.uniform(0.93, 1.0), prng.uniform(0.92, 0.98), prng.uniform(0.84, 0.95)],
         dtype=np.float32,
     )
-    source = np.clip(sheet[..., None].astype(np.float32) * tint, 0, 255).astype(np.uint8)
     quad = _quad(
         prng, width, height, prng.uniform(*fill), tilt, skew, sheet.shape[0] / sheet.shape[1]
     )
@@ -111,10 +110,12 @@ def phone_photo(
     )
     matrix = cv2.getPerspectiveTransform(src, quad)
     scale = math.dist(quad[0], quad[3]) / sheet.shape[0]
+    gray: np.ndarray = sheet
     if scale < 0.8:  # pre-shrink to avoid aliasing
         factor = scale / 0.95
-        source = cv2.resize(source, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        gray = cv2.resize(sheet, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         matrix = matrix @ np.diag([1 / factor, 1 / factor, 1]).astype(np.float64)
+    source = cv2.merge([cv2.convertScaleAbs(gray, alpha=float(t)) for t in tint])
     warped = cv2.warpPerspective(
         source, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0)
     )

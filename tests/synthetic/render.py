@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import random
+import time
 from functools import cache
 
+import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
-from reportlab.lib.utils import ImageReader
+from PIL import Image, ImageDraw, ImageFont
 from reportlab.pdfgen import canvas
 
 from tests.synthetic.layout import PAGE_HEIGHT, PAGE_WIDTH, Page, font_name, font_path
@@ -74,17 +75,18 @@ def jpeg_bytes(image: Image.Image, quality: int, dpi: int | None = None) -> byte
 def scanned(image: Image.Image, rng: random.Random, seed: int) -> Image.Image:
     """A flatbed scan of the page: grey paper, a slight skew, a little noise and softness."""
     dpi = rng.choice([200, 300])
-    small = image.resize(
-        (round(image.width * dpi / 300), round(image.height * dpi / 300)), Image.Resampling.LANCZOS
-    )
-    angle = rng.uniform(-1.2, 1.2)
-    turned = small.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
-    soft = turned.filter(ImageFilter.GaussianBlur(rng.uniform(0.2, 0.6)))
-    pixels = np.asarray(soft, dtype=np.float32)
-    noise = np.random.default_rng(seed).normal(0, rng.uniform(2, 6), pixels.shape)
-    paper = rng.uniform(232, 250) / 255
-    out = np.clip(pixels * paper + noise, 0, 255).astype(np.uint8)
-    result = Image.fromarray(out, "L")
+    pixels: np.ndarray = np.asarray(image.convert("L"), dtype=np.uint8)
+    if dpi != 300:
+        size = (round(image.width * dpi / 300), round(image.height * dpi / 300))
+        pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
+    height, width = pixels.shape
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), rng.uniform(-1.2, 1.2), 1.0)
+    pixels = cv2.warpAffine(pixels, turn, (width, height), flags=cv2.INTER_CUBIC, borderValue=255)
+    soft = cv2.GaussianBlur(pixels, (0, 0), rng.uniform(0.2, 0.6)).astype(np.float32)
+    noise = np.random.default_rng(seed).standard_normal(soft.shape, dtype=np.float32)
+    soft *= rng.uniform(232, 250) / 255
+    soft += noise * rng.uniform(2, 6)
+    result = Image.fromarray(np.clip(soft, 0, 255).astype(np.uint8), "L")
     result.info["dpi"] = (dpi, dpi)
     return result
 
@@ -92,11 +94,17 @@ def scanned(image: Image.Image, rng: random.Random, seed: int) -> Image.Image:
 def image_pdf(images: list[Image.Image], quality: int = 85) -> bytes:
     """An image-only PDF: one JPEG per A4 page, no text layer (deterministic bytes)."""
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=True)
-    pdf.setCreator("carnet synthetic scanner")
-    for image in images:
-        reader = ImageReader(io.BytesIO(jpeg_bytes(image, quality)))
-        pdf.drawImage(reader, 0, 0, PAGE_WIDTH, PAGE_HEIGHT)
-        pdf.showPage()
-    pdf.save()
+    dpi = float(images[0].info.get("dpi", (300, 300))[0])
+    fixed = time.gmtime(1767225600)  # 2026-01-01: no clock in the bytes
+    images[0].save(
+        buffer,
+        "PDF",
+        save_all=True,
+        append_images=images[1:],
+        resolution=dpi,
+        quality=quality,
+        creationDate=fixed,
+        modDate=fixed,
+        producer="carnet synthetic scanner",
+    )
     return buffer.getvalue()

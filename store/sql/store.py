@@ -24,6 +24,8 @@ from store.sql.vault import SqlVault
 
 log = logging.getLogger(__name__)
 
+_PRUNE_EVERY = 1000
+
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
@@ -47,6 +49,7 @@ class SqlStore:
         self._lookup = lookup
         self._clock = clock
         self._cache = RecordCache(cache_profiles)
+        self._seen_calls = 0
 
     # Vaults -------------------------------------------------------------------------------------
 
@@ -222,8 +225,16 @@ class SqlStore:
         return scheduling.mark_sent(self.engine, occurrence_id, at)
 
     def seen_update(self, update_id: int) -> bool:
-        """Record a platform update id; True if it had been seen before."""
-        return scheduling.seen_update(self.engine, update_id, self._clock())
+        """Record a platform update id; True if it had been seen before.
+
+        Every ``_PRUNE_EVERY`` calls, ids older than a week are forgotten (Telegram keeps
+        undelivered updates for 24 hours).
+        """
+        now = self._clock()
+        self._seen_calls += 1
+        if self._seen_calls % _PRUNE_EVERY == 0:
+            scheduling.forget_updates(self.engine, now - timedelta(days=7))
+        return scheduling.seen_update(self.engine, update_id, now)
 
     def close(self) -> None:
         """Release connections and forget cached records."""

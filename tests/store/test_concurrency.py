@@ -119,3 +119,14 @@ def test_seen_update_deduplicates(instances: tuple[Store, Store]):
     assert instances[0].seen_update(1001) is False
     assert instances[1].seen_update(1001) is True
     assert instances[0].seen_update(1002) is False
+
+
+def test_old_update_ids_are_forgotten(instances: tuple[Store, Store], now):
+    from store.sql.scheduling import forget_updates, seen_update
+
+    engine = instances[0].engine  # type: ignore[attr-defined]
+    assert seen_update(engine, 1, now - timedelta(days=8)) is False
+    assert seen_update(engine, 2, now) is False
+    assert forget_updates(engine, now - timedelta(days=7)) == 1
+    assert seen_update(engine, 1, now) is False
+    assert seen_update(engine, 2, now) is True

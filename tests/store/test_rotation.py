@@ -127,7 +127,15 @@ def test_interrupted_rewrap_resumes(database_url: str, data_dir: Path, scenario:
     _check_scenario(database_url, new, scenario)
 
 
-@pytest.mark.parametrize("crash_in", ["rewrap_data_keys", "forget_old_master_keys"])
+@pytest.mark.parametrize(
+    "crash_in",
+    [
+        "keys.pending_key",  # before the new key is durable
+        "store.rewrap_data_keys",  # new key written, nothing re-wrapped
+        "keys.promote_pending_key",  # everything re-wrapped, key file not replaced yet
+        "store.forget_old_master_keys",  # key file replaced, old key still accepted
+    ],
+)
 def test_crash_at_each_step_is_recoverable(
     database_url: str,
     data_dir: Path,
@@ -136,23 +144,26 @@ def test_crash_at_each_step_is_recoverable(
     crash_in: str,
 ):
     settings, old = _prepare(database_url, data_dir, scenario)
-    real = getattr(maintenance.store, crash_in)
+    module_name, name = crash_in.split(".")
+    module = getattr(maintenance, module_name)
+    real = getattr(module, name)
     calls = {"n": 0}
 
     def crash(*args: object, **kwargs: object) -> object:
         calls["n"] += 1
         # forget_old_master_keys is also called once before rotating: crash after promotion.
-        if crash_in == "forget_old_master_keys" and calls["n"] == 1:
+        if name == "forget_old_master_keys" and calls["n"] == 1:
             return real(*args, **kwargs)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(maintenance.store, crash_in, crash)
+    monkeypatch.setattr(module, name, crash)
     with pytest.raises(KeyboardInterrupt):
         maintenance.rotate_keys(settings)
-    monkeypatch.setattr(maintenance.store, crash_in, real)
+    monkeypatch.setattr(module, name, real)
     assert maintenance.rotate_keys(settings) == 0
     new = keys.read_key_file(settings.effective_key_file)
     assert new != old
+    assert not keys.pending_key_path(settings.effective_key_file).exists()
     _check_scenario(database_url, new, scenario)
 
 

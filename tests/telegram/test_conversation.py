@@ -132,3 +132,32 @@ async def test_unknown_html_like_text_gets_a_clean_answer(bot_api: FakeBotApi):
     await alice.send_text("<b>bonjour</b> & <script>")
     reply = await alice.expect(lambda c: c.method == "sendMessage")
     assert reply.error is None, "Telegram accepted the HTML"
+
+
+async def test_lab_pdf_confirmed_then_chart_photo_and_export_documents(
+    bot_api: FakeBotApi, tmp_path: Path
+):
+    truth, draft = build_document(7, "lab_report", 0)
+    files = render_document(tmp_path, truth, draft, ["text_pdf"])
+    pdf = (tmp_path / files["text_pdf"][0]).read_bytes()
+    alice = bot_api.user(1001)
+    await onboard(alice)
+
+    await alice.send_document(pdf, file_name="bilan.pdf")
+    summary = await alice.expect(lambda c: INTAKE_OK in " ".join(c.callback_data), within=30)
+    assert "Sodium" in summary.text and "↑" in summary.text, "out-of-range value marked"
+    assert summary.error is None, "'<' and '&' of lab lines were escaped"
+    await alice.press(next(d for d in summary.callback_data if d.startswith(INTAKE_OK)))
+    await alice.expect(lambda c: not c.buttons)
+
+    await alice.send_text("évolution du sodium")
+    chart = await alice.expect(lambda c: c.method == "sendPhoto")
+    assert chart.upload().data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "227" in chart.text
+
+    await alice.send_command("/export")
+    archive = await alice.expect(lambda c: c.method == "sendDocument")
+    summary_pdf = await alice.expect(lambda c: c.method == "sendDocument")
+    assert archive.upload().filename.endswith(".zip")
+    assert archive.upload().data[:2] == b"PK"
+    assert summary_pdf.upload().data[:5] == b"%PDF-"

@@ -305,3 +305,30 @@ async def test_album_with_an_oversized_page_is_refused_whole(
     await alice.expect_text("unsupported file_too_big")
     await bot_api.wait_quiet(0.4)
     assert len(echo_bot.events) == 1
+
+
+class SlowForBob(EchoEngine):
+    """Takes its time on Bob's first message (as OCR would), answers Alice at once."""
+
+    async def handle(self, user, event, emit=None):
+        import asyncio
+
+        if user.user_id == 2002 and isinstance(event, TextIn) and event.text == "lent":
+            await asyncio.sleep(0.8)
+        return await super().handle(user, event, emit)
+
+
+async def test_users_run_concurrently_and_each_user_in_order(
+    bot_api: FakeBotApi, start_bot: StartBot
+):
+    engine = SlowForBob()
+    async with start_bot(engine):
+        alice = bot_api.user(1001)
+        bob = bot_api.user(2002)
+        await bob.send_text("lent")
+        await bob.send_text("après")
+        await alice.send_text("vite")
+        await alice.expect_text("echo: vite", within=0.6)
+        assert not bob.replies(), "Bob's second message waits for his first"
+        await bob.expect_text("echo: lent")
+        await bob.expect_text("echo: après")

@@ -55,8 +55,10 @@ from store.vault import Vault
 
 logger = logging.getLogger(__name__)
 
-RETRY_DELAY = timedelta(minutes=2)
 RETRY_WINDOW = timedelta(days=1)
+# Sender errors that retrying cannot fix (the user blocked carnet, the chat is gone): by class
+# name, since this package never imports the Telegram library.
+PERMANENT_ERRORS = frozenset({"Forbidden", "BadRequest", "NotPrivateChat", "ChatMigrated"})
 
 
 class Sender(Protocol):
@@ -97,6 +99,8 @@ class TickReport(BaseModel):
     already_sent: int = 0
     failed: int = 0
     requeued: int = 0
+    undeliverable: int = 0
+    postponed: int = 0
     seconds: float = 0.0
 
 
@@ -148,6 +152,7 @@ class Dispatcher:
         self.concurrency = concurrency
         self.bucket = bucket or TokenBucket(rate, burst, sleep=sleep, monotonic=monotonic)
         self._monotonic = monotonic
+        self._broken = False
 
     async def tick(self) -> TickReport:
         """Claim what is due now and deliver it; returns counts (no content)."""
@@ -311,6 +316,7 @@ class Dispatcher:
     # -- delivering -------------------------------------------------------------------------
 
     async def _deliver(self, work: list[list[_Outgoing]], report: TickReport) -> None:
+        self._broken = False
         queue: asyncio.Queue[list[_Outgoing]] = asyncio.Queue()
         for item in work:
             if item:
@@ -327,6 +333,11 @@ class Dispatcher:
                 group.create_task(worker())
 
     async def _send_one(self, message: _Outgoing, report: TickReport) -> None:
+        if self._broken:
+            # A transient failure earlier in this tick: leave the rest claimed; their lease
+            # expires and a later tick tries again (nothing marked, nothing lost).
+            report.postponed += len(message.occurrences)
+            return
         await self.bucket.acquire(len(message.replies))
         now = self.clock.now()
         fresh = [o for o in message.occurrences if self.store.mark_sent(o[0], now)]
@@ -336,13 +347,18 @@ class Dispatcher:
         try:
             await self.sender.send(message.chat_id, message.replies)
         except Exception as exc:
-            report.failed += len(fresh)
+            name = type(exc).__name__
             logger.warning(
                 "reminders send failed profile=%s occurrences=%d error=%s",
                 message.profile_id,
                 len(fresh),
-                type(exc).__name__,
+                name,
             )
+            if name in PERMANENT_ERRORS:
+                report.undeliverable += len(fresh)
+                return
+            report.failed += len(fresh)
+            self._broken = True
             self._requeue(message, fresh, report)
             return
         if len(message.occurrences) > 1:
@@ -354,10 +370,14 @@ class Dispatcher:
     def _requeue(
         self, message: _Outgoing, fresh: list[tuple[str, str, datetime]], report: TickReport
     ) -> None:
-        """Replace occurrences whose send failed by new ones a little later (bounded in time)."""
+        """Replace occurrences whose send failed by new ones with the same due time.
+
+        Keeping the due time keeps the grace rule right (a dose retried hours later joins the
+        missed summary) and bounds retries to ``RETRY_WINDOW`` after the original due time.
+        """
         now = self.clock.now()
         retry = [
-            Occurrence(reminder_id=reminder_id, due_at=max(due_at, now + RETRY_DELAY))
+            Occurrence(reminder_id=reminder_id, due_at=due_at)
             for _, reminder_id, due_at in fresh
             if now - due_at < RETRY_WINDOW
         ]

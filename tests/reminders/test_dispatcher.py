@@ -211,9 +211,42 @@ async def test_a_failed_send_is_retried_not_lost(store, sender, clock):
     d = dispatcher(store, sender, clock)
     report = await d.tick()
     assert report.failed == 1 and report.requeued == 1 and sender.sent == []
-    clock.advance(minutes=2)
+    clock.advance(seconds=30)
     assert (await d.tick()).sent == 1
     assert (await d.tick()).sent == 0
+
+
+async def test_after_a_network_failure_the_rest_of_the_tick_waits_for_the_lease(
+    store, sender, clock
+):
+    for user in range(1, 6):
+        enrol(store, user, START)
+    clock.set(FIRST_DOSE)
+    sender.fail_next = 1
+    d = dispatcher(store, sender, clock, concurrency=1)
+    report = await d.tick()
+    assert (report.failed, report.postponed, report.sent) == (1, 4, 0)
+    clock.advance(seconds=30)
+    assert (await d.tick()).sent == 1  # the requeued one; the others are still leased
+    clock.advance(minutes=5)
+    assert (await d.tick()).sent == 4
+    assert len(set(occurrence_ids(sender))) == 5
+
+
+async def test_a_blocked_user_is_not_retried(store, clock):
+    class Forbidden(Exception):
+        pass
+
+    class Blocked(RecordingSender):
+        async def send(self, chat_id, replies):
+            raise Forbidden
+
+    enrol(store, 7, START)
+    clock.set(FIRST_DOSE)
+    d = dispatcher(store, Blocked(), clock)
+    assert (await d.tick()).undeliverable == 1
+    clock.advance(minutes=10)
+    assert (await d.tick()).claimed == 0
 
 
 async def test_quiet_hours_hold_a_reminder_until_morning(store, sender, clock):

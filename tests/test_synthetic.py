@@ -10,7 +10,28 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.synthetic import KINDS, RENDERINGS, build_document, generate_corpus, load_corpus
+from extraction.result import ExtractedDocument
+from store.records import (
+    Allergy,
+    DocumentKind,
+    Duration,
+    Interpretation,
+    LabResult,
+    Medication,
+    PeriodUnit,
+    Posology,
+    Quantity,
+    ReferenceRange,
+    Vaccination,
+)
+from tests.synthetic import (
+    KINDS,
+    RENDERINGS,
+    DocumentTruth,
+    build_document,
+    generate_corpus,
+    load_corpus,
+)
 from tests.synthetic.drugs import FRENCH_PRODUCTS
 
 PHOTO_SIDE = 1600  # smaller than a real 12 MP photo, to keep the tests quick
@@ -129,3 +150,83 @@ def test_cli_writes_a_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main([str(tmp_path), "--n", "1", "--renderings", "text_pdf"]) == 0
     assert "4 documents" in capsys.readouterr().out
     assert len(load_corpus(tmp_path)) == 4
+
+
+def _perfect(truth: DocumentTruth) -> ExtractedDocument:
+    """What a flawless pipeline would return for a document."""
+    meds = []
+    for e in truth.medications:
+        if e.interval_hours:
+            timing = {"interval_hours": e.interval_hours}
+        elif e.intakes_per_day and e.intakes_per_day < 1:
+            timing = {"frequency": 1, "period": 1, "period_unit": PeriodUnit.MONTH}
+        elif e.intakes_per_day:
+            timing = {"frequency": int(e.intakes_per_day), "period": 1}
+        else:
+            timing = {}
+        posology = Posology(
+            **timing,
+            duration=Duration(value=e.duration_days, unit=PeriodUnit.DAY)
+            if e.duration_days
+            else None,
+            supply_duration=Duration(value=e.supply_days, unit=PeriodUnit.DAY)
+            if e.supply_days
+            else None,
+            as_needed=e.as_needed,
+            max_per_day=Quantity(value=e.max_per_day) if e.max_per_day else None,
+            renewals=e.renewals,
+        )
+        meds.append(
+            Medication(name=f"{e.name} {e.strength}", strength=e.strength, posology=posology)
+        )
+    labs = [
+        LabResult(
+            name=e.name,
+            value=e.value,
+            unit=e.unit or None,
+            reference_range=ReferenceRange(low=e.low, high=e.high),
+            interpretation=Interpretation(e.flag),
+        )
+        for e in truth.lab_results
+    ]
+    doses = [
+        Vaccination(product=e.vaccine, date=e.date, lot_number=e.lot) for e in truth.vaccinations
+    ]
+    return ExtractedDocument(
+        document_id="x",
+        source_name=truth.id,
+        kind=DocumentKind(truth.kind),
+        document_date=truth.date,
+        medications=meds,
+        lab_results=labs,
+        vaccinations=doses,
+        allergies=[Allergy(substance=a.substance) for a in truth.allergies],
+    )
+
+
+def test_bench_scores_a_perfect_extraction_as_perfect_and_sees_mistakes() -> None:
+    from bench.extraction import aggregate, score_document
+
+    truths = [build_document(11, kind, i)[0] for kind in KINDS for i in range(6)]
+    scores = [score_document(t, _perfect(t), None) for t in truths]
+    assert all(not s.misses for s in scores), [s.misses[:2] for s in scores if s.misses]
+
+    lab = next(t for t in truths if t.lab_results)
+    wrong = _perfect(lab)
+    first = lab.lab_results[0]
+    wrong.lab_results[0].value = first.previous_value  # read from the previous-results column
+    wrong.medications.append(Medication(name="Doliprane"))  # invented
+    del wrong.lab_results[-1]  # missed
+    score = score_document(lab, wrong, None)
+    fields = {m["field"] for m in score.misses}
+    assert {"lab_results.value", "lab_results.previous_taken", "lab_results.missed"} <= fields
+    assert "medications.invented" in fields
+    assert score.detect["lab_results"] == [len(lab.lab_results) - 1, 0, 1]
+    assert score.detect["medications"] == [0, 1, 0]
+    assert aggregate([]) == {
+        "documents": 0,
+        "errors": 0,
+        "detection": {},
+        "fields": {},
+        "non_medical": {"documents": 0, "invented_items": 0},
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -157,7 +158,7 @@ def _perfect(truth: DocumentTruth) -> ExtractedDocument:
     meds = []
     for e in truth.medications:
         if e.interval_hours:
-            timing = {"interval_hours": e.interval_hours}
+            timing: dict[str, Any] = {"interval_hours": e.interval_hours}
         elif e.intakes_per_day and e.intakes_per_day < 1:
             timing = {"frequency": 1, "period": 1, "period_unit": PeriodUnit.MONTH}
         elif e.intakes_per_day:

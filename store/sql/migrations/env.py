@@ -24,9 +24,11 @@ given = config.attributes.get("connection")
 if given is not None:
     _run(given)
 else:
-    url = config.get_main_option("sqlalchemy.url")
+    url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
+        "sqlalchemy.url"
+    )
     if not url:
-        raise SystemExit("set sqlalchemy.url (alembic -x or alembic.ini) to the database URL")
+        raise SystemExit("pass the database URL: alembic -c store/sql/alembic.ini -x url=URL ...")
     engine = create_engine(url)
     with engine.begin() as conn:
         _run(conn)

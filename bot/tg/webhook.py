@@ -61,7 +61,7 @@ class _UpdateHandler(RequestHandler):
         try:
             data = json.loads(self.request.body)
             update = Update.de_json(data, self.app.bot)
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             logger.warning("webhook request refused: malformed update")
             self.set_status(400)
             self.finish()

@@ -7,11 +7,15 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from store.fhir.bundle import document_from, document_info, read_bundle, records_bundle
 from store.fhir.errors import BundleInvalid
 from store.fhir.mapping import (
     Clinical,
+    clinical_from_json,
+    clinical_json,
     clinical_record,
     clinical_resource,
     patient,
@@ -361,3 +365,144 @@ def test_empty_strings_never_break_fhir_and_read_back_as_absent(record, expected
     back = clinical_record(type(resource).model_validate_json(resource.model_dump_json()))
 
     assert back == expected.model_copy(update={"id": record.id})
+
+
+# -- property: any record carnet can hold survives the FHIR round trip -------------------------
+
+_text = st.text(
+    alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")),
+    min_size=1,
+    max_size=12,
+).filter(lambda s: s.strip() != "")
+_opt_text = st.none() | _text
+_code = st.from_regex(r"[A-Za-z0-9.\-]{1,8}( [A-Za-z0-9]{1,4})?", fullmatch=True)
+_number = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+_positive = st.floats(min_value=0.01, max_value=1e4, allow_nan=False, allow_infinity=False)
+_dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+_times = st.datetimes(
+    min_value=datetime(1990, 1, 1),
+    max_value=datetime(2090, 1, 1),
+    timezones=st.sampled_from([UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5))]),
+)
+_systems = st.sampled_from(["ATC", "SNOMED", "CVX", "CIS", "http://example.org/codes"])
+_codings = st.lists(st.builds(Coding, system=_systems, code=_code, display=_opt_text), max_size=2)
+_quantity = st.builds(Quantity, value=_number, unit=_opt_text)
+_duration = st.builds(Duration, value=_positive, unit=st.sampled_from(PeriodUnit))
+_common = {
+    "provenance": st.builds(
+        Provenance,
+        document_id=st.none() | st.just(DOC),
+        page=st.none() | st.integers(1, 20),
+        box=st.none()
+        | st.builds(
+            Box,
+            x=st.integers(0, 9000),
+            y=st.integers(0, 9000),
+            width=st.integers(0, 9000),
+            height=st.integers(0, 9000),
+        ),
+        confidence=st.floats(0, 1),
+        source_text=_opt_text,
+    ),
+    "needs_confirmation": st.lists(
+        st.builds(
+            FieldFlag, field=_text, reason=_text, value=_opt_text, confidence=st.floats(0, 1)
+        ),
+        max_size=2,
+    ),
+    "status": st.sampled_from(RecordStatus),
+    "recorded_at": st.none() | _times,
+}
+_posology = st.builds(
+    Posology,
+    text=_opt_text,
+    dose=st.none() | _quantity,
+    frequency=st.none() | st.integers(1, 12),
+    period=st.none() | _positive,
+    period_unit=st.none() | st.sampled_from(PeriodUnit),
+    when=st.lists(st.sampled_from(TimeOfDay), max_size=3),
+    interval_hours=st.none() | _positive,
+    days_of_week=st.lists(st.sampled_from(["mon", "tue", "wed", "sun"]), max_size=2),
+    duration=st.none() | _duration,
+    supply_duration=st.none() | _duration,
+    as_needed=st.booleans(),
+    as_needed_reason=_opt_text,
+    max_per_day=st.none() | _quantity,
+    route=_opt_text,
+    renewals=st.none() | st.integers(0, 12),
+)
+_records = st.one_of(
+    st.builds(
+        Medication,
+        **_common,
+        name=_text,
+        normalized_name=_opt_text,
+        substances=st.lists(_text, max_size=2),
+        strength=_opt_text,
+        form=_opt_text,
+        codings=_codings,
+        posology=_posology,
+        prescriber=_opt_text,
+        authored_on=st.none() | _dates,
+        start_date=st.none() | _dates,
+        end_date=st.none() | _dates,
+        med_status=st.sampled_from(MedicationStatus),
+        reason=_opt_text,
+    ),
+    st.builds(
+        LabResult,
+        **_common,
+        name=_text,
+        normalized_name=_opt_text,
+        loinc=st.none() | _code,
+        codings=_codings,  # a LOINC coding here without ``loinc`` would read back as ``loinc``
+        value=st.none() | _number,
+        value_text=_opt_text,
+        unit=_opt_text,
+        reference_range=st.none()
+        | st.builds(
+            ReferenceRange, low=st.none() | _number, high=st.none() | _number, text=_opt_text
+        ),
+        interpretation=st.none() | st.sampled_from(Interpretation),
+        effective_date=st.none() | _dates,
+    ),
+    st.builds(
+        Vaccination,
+        **_common,
+        product=_text,
+        normalized_name=_opt_text,
+        diseases=st.lists(_text, max_size=3),
+        codings=_codings,
+        date=st.none() | _dates,
+        lot_number=_opt_text,
+        dose_number=st.none() | st.integers(1, 6),
+    ),
+    st.builds(
+        Allergy,
+        **_common,
+        substance=_text,
+        normalized_substance=_opt_text,
+        drug_class=_opt_text,
+        kind=st.sampled_from(AllergyKind),
+        reaction=_opt_text,
+    ),
+    st.builds(
+        Condition,
+        **_common,
+        name=_text,
+        normalized_name=_opt_text,
+        onset=st.none() | _dates,
+        resolved=st.none() | _dates,
+        risk_groups=st.lists(_text, max_size=2),
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record=_records)
+def test_any_record_survives_the_validated_and_the_fast_round_trip(record: Clinical):
+    resource = clinical_resource(record, PATIENT)  # fhir.resources validation
+    parsed = type(resource).model_validate_json(resource.model_dump_json(exclude_none=True))
+
+    assert clinical_record(parsed) == record
+    assert clinical_from_json(json.loads(json.dumps(clinical_json(record, PATIENT)))) == record

@@ -104,6 +104,8 @@ class TelegramOptions:
 
     album_delay: float = DEFAULT_ALBUM_DELAY
     rate_limiter_retries: int = 3
+    read_timeout: float | None = None
+    """Bot API read timeout in seconds (None: PTB's default, 5 s)."""
 
 
 def build_application(
@@ -125,6 +127,8 @@ def build_application(
         .connection_pool_size(64)
         .get_updates_read_timeout(30.0)
     )
+    if options.read_timeout is not None:
+        builder = builder.read_timeout(options.read_timeout)
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
     if settings.telegram_file_base_url:

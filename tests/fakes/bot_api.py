@@ -182,6 +182,7 @@ class Fault:
     retry_after: int | None = None
     times: int = 1
     description: str | None = None
+    delay: float = 0.0
 
 
 class FakeBotApi:
@@ -269,9 +270,14 @@ class FakeBotApi:
         retry_after: int | None = None,
         times: int = 1,
         description: str | None = None,
+        delay: float = 0.0,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` with an error (429 + retry_after, 5xx)."""
-        self.faults.append(Fault(method, status, retry_after, times, description))
+        """Answer the next ``times`` calls of ``method`` with an error (429 + retry_after, 5xx).
+
+        ``delay`` holds the answer that long first: longer than the client's read timeout, it
+        is a timeout (the call is not carried out, as when Telegram never got it).
+        """
+        self.faults.append(Fault(method, status, retry_after, times, description, delay))
 
     def _take_fault(self, method: str) -> Fault | None:
         for fault in self.faults:
@@ -434,6 +440,8 @@ class FakeBotApi:
         if fault is not None:
             call.error = str(fault.status)
             await self._record(call)
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
             return _error(fault)
         try:
             call.result = self._answer(method, params, uploads)

@@ -160,11 +160,14 @@ def start_bot(tg_settings: Settings) -> StartBot:
 
     @contextlib.asynccontextmanager
     async def start(
-        engine: Any, *, settings: Settings | None = None, album_delay: float = 0.3
+        engine: Any,
+        *,
+        settings: Settings | None = None,
+        album_delay: float = 0.3,
+        read_timeout: float | None = None,
     ) -> AsyncIterator[TgApplication]:
-        app = build_application(
-            settings or tg_settings, engine, TelegramOptions(album_delay=album_delay)
-        )
+        options = TelegramOptions(album_delay=album_delay, read_timeout=read_timeout)
+        app = build_application(settings or tg_settings, engine, options)
         async with polling(app, poll_timeout=5):
             yield app
 

@@ -332,3 +332,15 @@ async def test_users_run_concurrently_and_each_user_in_order(
         assert not bob.replies(), "Bob's second message waits for his first"
         await bob.expect_text("echo: lent")
         await bob.expect_text("echo: après")
+
+
+async def test_bot_api_timeout_is_retried_and_the_reply_delivered(
+    bot_api: FakeBotApi, start_bot: StartBot
+):
+    async with start_bot(EchoEngine(), read_timeout=0.4):
+        bot_api.fail("sendMessage", status=504, delay=1.0)
+        alice = bot_api.user(1001)
+        await alice.send_text("malgré la panne")
+        await alice.expect(lambda c: c.error is None and c.text == "echo: malgré la panne")
+    assert [c.error for c in alice.replies()] == ["504", None]
+    assert alice.visible_texts() == ["echo: malgré la panne"], "delivered once"

@@ -1,8 +1,10 @@
 """A one-page PDF summary to show a doctor: treatments, allergies, vaccinations, abnormal results.
 
-Always one page: when a section has more items than fit, the newest are kept and a line says how
-many were left out. Strings are in ``STRINGS`` (one dict per language) until they move to
-``bot/i18n``. Pure: the date is passed in, nothing is read from the clock or the environment.
+Only confirmed records are shown: proposals still awaiting the user's confirmation are not facts
+to put in front of a doctor. Always one page: when a section has more items than fit, the newest
+are kept and a line says how many were left out. Strings are in ``STRINGS`` (one dict per
+language) until they move to ``bot/i18n``. Pure: the date is passed in, nothing is read from the
+clock or the environment.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from store.records import (
     MedicationStatus,
     Posology,
     Quantity,
+    RecordStatus,
     Sex,
     UserProfile,
     Vaccination,
@@ -379,7 +382,8 @@ def summary_pdf(
 
     Args:
         profile: whose record (name, birth year and sex are printed when known).
-        medications: all medications; the active ones not ended before ``today`` are shown.
+        medications: all medications; the confirmed active ones not ended before ``today``
+            are shown (confirmed records only, in every section).
         allergies: allergies and intolerances.
         vaccinations: vaccinations, newest first.
         lab_results: all lab results; each test's latest value is shown when out of range.
@@ -387,6 +391,10 @@ def summary_pdf(
         today: the generation date printed on the page.
     """
     lang = Language(language).value
+    medications = [m for m in medications if m.status is RecordStatus.CONFIRMED]
+    allergies = [a for a in allergies if a.status is RecordStatus.CONFIRMED]
+    vaccinations = [v for v in vaccinations if v.status is RecordStatus.CONFIRMED]
+    lab_results = [r for r in lab_results if r.status is RecordStatus.CONFIRMED]
     s = STRINGS[lang]
     regular, bold = _fonts()
     width = _PAGE_WIDTH - 2 * _MARGIN

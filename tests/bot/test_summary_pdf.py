@@ -22,6 +22,7 @@ from store.records import (
     PeriodUnit,
     Posology,
     Quantity,
+    RecordStatus,
     ReferenceRange,
     Sex,
     TimeOfDay,
@@ -30,71 +31,86 @@ from store.records import (
 )
 
 TODAY = date(2026, 3, 10)
+
+
+def confirmed(records):
+    """Stored facts: the summary shows confirmed records only."""
+    return [r.model_copy(update={"status": RecordStatus.CONFIRMED}) for r in records]
+
+
 PROFILE = UserProfile(display_name="Camille Durand", birth_year=1979, sex=Sex.FEMALE)
-MEDICATIONS = [
-    Medication(
-        name="AMOXICILLINE 1 g",
-        posology=Posology(
-            dose=Quantity(value=1, unit="cp"),
-            when=[TimeOfDay.MORNING, TimeOfDay.EVENING],
-            duration=Duration(value=7, unit=PeriodUnit.DAY),
+MEDICATIONS = confirmed(
+    [
+        Medication(
+            name="AMOXICILLINE 1 g",
+            posology=Posology(
+                dose=Quantity(value=1, unit="cp"),
+                when=[TimeOfDay.MORNING, TimeOfDay.EVENING],
+                duration=Duration(value=7, unit=PeriodUnit.DAY),
+            ),
+            authored_on=date(2026, 3, 3),
         ),
-        authored_on=date(2026, 3, 3),
-    ),
-    Medication(
-        name="DOLIPRANE 1000 mg",
-        posology=Posology(
-            dose=Quantity(value=1, unit="cp"),
-            interval_hours=6,
-            as_needed=True,
-            max_per_day=Quantity(value=3, unit="g"),
+        Medication(
+            name="DOLIPRANE 1000 mg",
+            posology=Posology(
+                dose=Quantity(value=1, unit="cp"),
+                interval_hours=6,
+                as_needed=True,
+                max_per_day=Quantity(value=3, unit="g"),
+            ),
         ),
-    ),
-    Medication(name="KARDEGIC 75 mg", posology=Posology(text="1 sachet le midi")),
-    Medication(name="SPASFON", med_status=MedicationStatus.STOPPED),
-    Medication(name="LEVOTHYROX 50", end_date=date(2026, 1, 31)),
-]
-ALLERGIES = [
-    Allergy(substance="pénicilline", drug_class="bêta-lactamines", reaction="urticaire"),
-    Allergy(substance="lactose", kind=AllergyKind.INTOLERANCE),
-]
-VACCINATIONS = [
-    Vaccination(product="REVAXIS", date=date(2019, 5, 14), lot_number="T1234"),
-    Vaccination(product="COMIRNATY", date=date(2023, 10, 2)),
-]
-LABS = [
-    LabResult(
-        name="Potassium",
-        value=5.4,
-        unit="mmol/L",
-        reference_range=ReferenceRange(low=3.5, high=5.1),
-        interpretation=Interpretation.HIGH,
-        effective_date=date(2026, 2, 27),
-    ),
-    # An older high glucose, superseded by a normal one: not shown.
-    LabResult(
-        name="Glycémie",
-        value=1.4,
-        unit="g/L",
-        reference_range=ReferenceRange(low=0.7, high=1.1),
-        effective_date=date(2025, 6, 1),
-    ),
-    LabResult(
-        name="Glycémie",
-        value=0.95,
-        unit="g/L",
-        reference_range=ReferenceRange(low=0.7, high=1.1),
-        effective_date=date(2026, 2, 27),
-    ),
-    # No interpretation written: computed from the range.
-    LabResult(
-        name="Ferritine",
-        value=12,
-        unit="µg/L",
-        reference_range=ReferenceRange(low=15, high=150),
-        effective_date=date(2026, 1, 5),
-    ),
-]
+        Medication(name="KARDEGIC 75 mg", posology=Posology(text="1 sachet le midi")),
+        Medication(name="SPASFON", med_status=MedicationStatus.STOPPED),
+        Medication(name="LEVOTHYROX 50", end_date=date(2026, 1, 31)),
+    ]
+)
+ALLERGIES = confirmed(
+    [
+        Allergy(substance="pénicilline", drug_class="bêta-lactamines", reaction="urticaire"),
+        Allergy(substance="lactose", kind=AllergyKind.INTOLERANCE),
+    ]
+)
+VACCINATIONS = confirmed(
+    [
+        Vaccination(product="REVAXIS", date=date(2019, 5, 14), lot_number="T1234"),
+        Vaccination(product="COMIRNATY", date=date(2023, 10, 2)),
+    ]
+)
+LABS = confirmed(
+    [
+        LabResult(
+            name="Potassium",
+            value=5.4,
+            unit="mmol/L",
+            reference_range=ReferenceRange(low=3.5, high=5.1),
+            interpretation=Interpretation.HIGH,
+            effective_date=date(2026, 2, 27),
+        ),
+        # An older high glucose, superseded by a normal one: not shown.
+        LabResult(
+            name="Glycémie",
+            value=1.4,
+            unit="g/L",
+            reference_range=ReferenceRange(low=0.7, high=1.1),
+            effective_date=date(2025, 6, 1),
+        ),
+        LabResult(
+            name="Glycémie",
+            value=0.95,
+            unit="g/L",
+            reference_range=ReferenceRange(low=0.7, high=1.1),
+            effective_date=date(2026, 2, 27),
+        ),
+        # No interpretation written: computed from the range.
+        LabResult(
+            name="Ferritine",
+            value=12,
+            unit="µg/L",
+            reference_range=ReferenceRange(low=15, high=150),
+            effective_date=date(2026, 1, 5),
+        ),
+    ]
+)
 
 
 def _text(pdf: bytes) -> tuple[int, str]:
@@ -143,13 +159,15 @@ def _text(pdf: bytes) -> tuple[int, str]:
     ],
 )
 def test_summary_says_what_a_doctor_needs_on_one_page(language, expected):
-    pdf = summary_pdf(PROFILE, MEDICATIONS, ALLERGIES, VACCINATIONS, LABS, language, TODAY)
+    medications = [*MEDICATIONS, Medication(name="PROPOSED DRUG")]  # awaiting confirmation
+    allergies = [*ALLERGIES, Allergy(substance="proposed allergen")]
+    pdf = summary_pdf(PROFILE, medications, allergies, VACCINATIONS, LABS, language, TODAY)
     pages, text = _text(pdf)
 
     assert pages == 1
     for item in expected:
         assert item in text
-    for absent in ("SPASFON", "LEVOTHYROX", "Glycémie"):
+    for absent in ("SPASFON", "LEVOTHYROX", "Glycémie", "PROPOSED DRUG", "proposed allergen"):
         assert absent not in text
 
 
@@ -161,15 +179,15 @@ def test_empty_record_says_so():
 
 
 def test_a_ten_year_record_still_fits_on_one_page_and_says_what_was_left_out():
-    medications = [
+    medications = confirmed(
         Medication(
             name=f"MEDICAMENT {n} avec un nom assez long pour passer à la ligne",
             posology=Posology(text="1 comprimé le matin au petit-déjeuner pendant trois mois"),
             authored_on=TODAY - timedelta(days=n),
         )
         for n in range(60)
-    ]
-    labs = [
+    )
+    labs = confirmed(
         LabResult(
             name=f"Test {n}",
             value=10,
@@ -177,10 +195,10 @@ def test_a_ten_year_record_still_fits_on_one_page_and_says_what_was_left_out():
             effective_date=TODAY - timedelta(days=n),
         )
         for n in range(200)
-    ]
-    vaccinations = [
+    )
+    vaccinations = confirmed(
         Vaccination(product=f"VACCIN {n}", date=TODAY - timedelta(days=30 * n)) for n in range(40)
-    ]
+    )
     pdf = summary_pdf(PROFILE, medications, ALLERGIES, vaccinations, labs, "en", TODAY)
     pages, text = _text(pdf)
 

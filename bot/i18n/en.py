@@ -411,4 +411,92 @@ MESSAGES: dict[str, str] = {
     "error.unsupported": "I only understand text, photos and PDFs.",
     "error.export_unavailable": "Export is not available right now. Try again later.",
     "error.internal": "Sorry, something went wrong on my side. Try again in a moment.",
+    # reminders sent by bot.reminders (dispatcher, buttons, adherence)
+    "reminders.intake": "💊 {time} — time for {name}.",
+    "reminders.intake.dose": "💊 {time} — time for {name}: {dose}.",
+    "reminders.button.intake.taken": "✅ Taken",
+    "reminders.button.intake.later": "⏰ Later",
+    "reminders.button.intake.skip": "⏭ Skip",
+    "reminders.button.other.taken": "✅ Done",
+    "reminders.button.other.later": "⏰ Later",
+    "reminders.button.other.skip": "Dismiss",
+    "reminders.button.stop": "🔕 Stop these reminders",
+    "reminders.renewal.renew": "📦 Your box of {name} runs out soon (around {date}): remember to "
+    "go to the pharmacy for the renewal.",
+    "reminders.renewal.prescription_end": "📋 The prescription for {name} ends around {date}: "
+    "book your doctor if the treatment should continue.",
+    "reminders.renewal.treatment_end": "📋 The {name} treatment ends around {date}. Should it be "
+    "renewed? Ask your doctor.",
+    "reminders.renewal.check": "Are you still taking {name}? Check that you have enough left and "
+    "that your prescription is up to date.",
+    "reminders.follow_up": "🗓 Reminder: {what}.",
+    "reminders.generic": "🔔 Reminder: {what}.",
+    "reminders.missed.title": "While I was unavailable, {count} reminder(s) could not be sent on "
+    "time:",
+    "reminders.missed.line": "• {time} — {name}",
+    "reminders.missed.footer": "Do not take a double dose to make up for a missed one: ask your "
+    "pharmacist if in doubt.",
+    "reminders.adherence.title": "Your week:",
+    "reminders.adherence.line": "{taken} of {total} doses of {name} taken",
+    "reminders.adherence.none": "No doses were planned this week.",
+    "reminders.answer.taken": "Noted ✅",
+    "reminders.answer.skipped": "Noted, dose skipped.",
+    "reminders.answer.snoozed": "I'll remind you at {time}.",
+    "reminders.answer.already": "You already answered this reminder.",
+    "reminders.answer.unknown": "This reminder no longer exists.",
+    "reminders.answer.stopped": "Reminders for {name} stopped. You can turn them back on from "
+    "/rappels.",
+    "reminders.prevention.dtp": "💉 The diphtheria-tetanus-polio (dTP) booster is recommended at "
+    "25, 45 and 65 then every 10 years. According to your record, it is time.",
+    "reminders.prevention.dtcap_catchup": "💉 A whooping cough (dTcaP) booster can be given up to "
+    "age 39 if it was not given at 25.",
+    "reminders.prevention.influenza": "💉 The flu vaccination campaign is on; it is recommended "
+    "for you (fully covered).",
+    "reminders.prevention.influenza_child": "💉 Flu vaccination can be offered to children aged "
+    "2 to 17.",
+    "reminders.prevention.covid": "💉 The autumn COVID-19 campaign concerns you; it can be done "
+    "together with the flu shot.",
+    "reminders.prevention.covid_spring": "💉 A spring COVID-19 dose is recommended for you.",
+    "reminders.prevention.shingles": "💉 Shingles vaccination (2 doses, 2 months apart) is "
+    "recommended for you.",
+    "reminders.prevention.pneumococcal": "💉 One dose of pneumococcal vaccine is recommended for "
+    "you.",
+    "reminders.prevention.rsv": "💉 RSV vaccination is recommended for you, from September to "
+    "January.",
+    "reminders.prevention.hpv": "💉 HPV vaccination is recommended between 11 and 14 (2 doses).",
+    "reminders.prevention.hpv_catchup": "💉 HPV catch-up vaccination is possible up to age 26 "
+    "(3 doses).",
+    "reminders.prevention.menacwy": "💉 One dose of meningococcal ACWY vaccine is recommended "
+    "between 11 and 14.",
+    "reminders.prevention.menacwy_catchup": "💉 Meningococcal ACWY catch-up is recommended up to "
+    "age 24.",
+    "reminders.prevention.mmr": "💉 Two MMR doses are recommended for people born since 1980: I "
+    "don't see two in your record.",
+    "reminders.prevention.pertussis_pregnancy": "💉 During pregnancy, whooping cough vaccination "
+    "is recommended from 20 weeks of amenorrhoea.",
+    "reminders.prevention.rsv_pregnancy": "💉 During pregnancy (32 to 36 weeks, September to "
+    "January), an RSV vaccine protects the baby.",
+    "reminders.prevention.infant_hexavalent": "💉 Infant hexavalent vaccine due (2, 4 and 11 "
+    "months).",
+    "reminders.prevention.infant_pcv": "💉 Infant pneumococcal vaccine due (2, 4 and 11 months).",
+    "reminders.prevention.infant_rotavirus": "💉 Infant rotavirus vaccine due.",
+    "reminders.prevention.infant_menb": "💉 Infant meningococcal B vaccine due (3, 5 and 12 "
+    "months).",
+    "reminders.prevention.infant_menacwy": "💉 Infant meningococcal ACWY vaccine due (6 and 12 "
+    "months).",
+    "reminders.prevention.infant_mmr": "💉 MMR vaccine due (12 and 16-18 months).",
+    "reminders.prevention.child_dtcap": "💉 The 6-year DTCaP booster is due.",
+    "reminders.prevention.teen_dtcap": "💉 The 11-13-year dTcaP booster is due.",
+    "reminders.prevention.breast_screening": "🩺 Organised breast cancer screening: a mammogram "
+    "every 2 years from 50 to 74, fully covered.",
+    "reminders.prevention.colorectal_screening": "🩺 Colorectal cancer screening: a test every 2 "
+    "years from 50 to 74. Get the kit at a pharmacy or on monkit.depistage-colorectal.fr.",
+    "reminders.prevention.cervical_cytology": "🩺 Cervical cancer screening: a smear test every 3 "
+    "years from 25 to 29 (after two first ones a year apart).",
+    "reminders.prevention.cervical_hpv": "🩺 Cervical cancer screening: an HPV test every 5 years "
+    "from 30 to 65.",
+    "reminders.prevention.checkup": "🩺 “Mon bilan prévention”: a free appointment with a "
+    "health professional is offered at your age.",
+    "reminders.prevention.dental": "🦷 A yearly “M'T dents” dental check-up is covered up to "
+    "age 24.",
 }

@@ -430,4 +430,97 @@ MESSAGES: dict[str, str] = {
     "tard.",
     "error.internal": "Désolé, quelque chose s'est mal passé de mon côté. Réessayez dans un "
     "instant.",
+    # reminders sent by bot.reminders (dispatcher, buttons, adherence)
+    "reminders.intake": "💊 {time} — c'est l'heure de {name}.",
+    "reminders.intake.dose": "💊 {time} — c'est l'heure de {name} : {dose}.",
+    "reminders.button.intake.taken": "✅ Pris",
+    "reminders.button.intake.later": "⏰ Plus tard",
+    "reminders.button.intake.skip": "⏭ Sauter",
+    "reminders.button.other.taken": "✅ C'est fait",
+    "reminders.button.other.later": "⏰ Plus tard",
+    "reminders.button.other.skip": "Ignorer",
+    "reminders.button.stop": "🔕 Arrêter ces rappels",
+    "reminders.renewal.renew": "📦 Votre boîte de {name} arrive bientôt à sa fin (vers le "
+    "{date}) : pensez à passer à la pharmacie pour le renouvellement.",
+    "reminders.renewal.prescription_end": "📋 L'ordonnance de {name} se termine vers le "
+    "{date} : prenez rendez-vous avec votre médecin si le traitement doit continuer.",
+    "reminders.renewal.treatment_end": "📋 Le traitement par {name} se termine vers le {date}. "
+    "Faut-il le renouveler ? Parlez-en à votre médecin.",
+    "reminders.renewal.check": "Prenez-vous toujours {name} ? Pensez à vérifier qu'il vous en "
+    "reste assez et que votre ordonnance est à jour.",
+    "reminders.follow_up": "🗓 Rappel : {what}.",
+    "reminders.generic": "🔔 Rappel : {what}.",
+    "reminders.missed.title": "Pendant que j'étais indisponible, {count} rappel(s) n'ont pas pu "
+    "vous être envoyés à l'heure :",
+    "reminders.missed.line": "• {time} — {name}",
+    "reminders.missed.footer": "Ne prenez pas de dose en double pour rattraper un oubli : en cas "
+    "de doute, demandez à votre pharmacien.",
+    "reminders.adherence.title": "Votre semaine :",
+    "reminders.adherence.line": "{taken} prise(s) sur {total} de {name} confirmée(s)",
+    "reminders.adherence.none": "Aucune prise prévue cette semaine.",
+    "reminders.answer.taken": "C'est noté ✅",
+    "reminders.answer.skipped": "C'est noté, prise sautée.",
+    "reminders.answer.snoozed": "Je vous le rappelle à {time}.",
+    "reminders.answer.already": "Vous avez déjà répondu à ce rappel.",
+    "reminders.answer.unknown": "Ce rappel n'existe plus.",
+    "reminders.answer.stopped": "Rappels de {name} arrêtés. Vous pouvez les réactiver depuis "
+    "/rappels.",
+    "reminders.prevention.dtp": "💉 Le rappel diphtérie-tétanos-polio (dTP) est recommandé à 25, "
+    "45 et 65 ans puis tous les 10 ans. D'après votre carnet, c'est le moment.",
+    "reminders.prevention.dtcap_catchup": "💉 Un rappel contre la coqueluche (dTcaP) peut être "
+    "fait jusqu'à 39 ans s'il n'a pas été fait à 25 ans.",
+    "reminders.prevention.influenza": "💉 La campagne de vaccination contre la grippe est en "
+    "cours ; elle vous est recommandée (prise en charge à 100 %).",
+    "reminders.prevention.influenza_child": "💉 La vaccination contre la grippe peut être "
+    "proposée aux enfants de 2 à 17 ans.",
+    "reminders.prevention.covid": "💉 La campagne d'automne contre le COVID-19 vous concerne ; "
+    "elle peut être faite en même temps que la grippe.",
+    "reminders.prevention.covid_spring": "💉 Une dose de printemps contre le COVID-19 vous est "
+    "recommandée.",
+    "reminders.prevention.shingles": "💉 La vaccination contre le zona (2 doses à 2 mois "
+    "d'intervalle) vous est recommandée.",
+    "reminders.prevention.pneumococcal": "💉 Une dose de vaccin contre le pneumocoque vous est "
+    "recommandée.",
+    "reminders.prevention.rsv": "💉 La vaccination contre le VRS (bronchiolite) vous est "
+    "recommandée, de septembre à janvier.",
+    "reminders.prevention.hpv": "💉 La vaccination contre les papillomavirus (HPV) est "
+    "recommandée entre 11 et 14 ans (2 doses).",
+    "reminders.prevention.hpv_catchup": "💉 Un rattrapage de la vaccination HPV est possible "
+    "jusqu'à 26 ans (3 doses).",
+    "reminders.prevention.menacwy": "💉 Une dose de vaccin méningocoque ACWY est recommandée "
+    "entre 11 et 14 ans.",
+    "reminders.prevention.menacwy_catchup": "💉 Un rattrapage méningocoque ACWY est recommandé "
+    "jusqu'à 24 ans.",
+    "reminders.prevention.mmr": "💉 Deux doses de ROR (rougeole-oreillons-rubéole) sont "
+    "recommandées aux personnes nées depuis 1980 : je n'en vois pas deux dans votre carnet.",
+    "reminders.prevention.pertussis_pregnancy": "💉 Pendant la grossesse, la vaccination contre "
+    "la coqueluche est recommandée à partir de 20 semaines d'aménorrhée.",
+    "reminders.prevention.rsv_pregnancy": "💉 Pendant la grossesse (32 à 36 SA, de septembre à "
+    "janvier), un vaccin contre le VRS protège le bébé.",
+    "reminders.prevention.infant_hexavalent": "💉 Vaccin hexavalent du nourrisson à faire "
+    "(2, 4 et 11 mois).",
+    "reminders.prevention.infant_pcv": "💉 Vaccin pneumocoque du nourrisson à faire (2, 4 et 11 "
+    "mois).",
+    "reminders.prevention.infant_rotavirus": "💉 Vaccin contre le rotavirus du nourrisson à "
+    "faire.",
+    "reminders.prevention.infant_menb": "💉 Vaccin méningocoque B du nourrisson à faire (3, 5 et "
+    "12 mois).",
+    "reminders.prevention.infant_menacwy": "💉 Vaccin méningocoque ACWY du nourrisson à faire "
+    "(6 et 12 mois).",
+    "reminders.prevention.infant_mmr": "💉 Vaccin ROR à faire (12 et 16-18 mois).",
+    "reminders.prevention.child_dtcap": "💉 Rappel DTCaP de 6 ans à faire.",
+    "reminders.prevention.teen_dtcap": "💉 Rappel dTcaP de 11-13 ans à faire.",
+    "reminders.prevention.breast_screening": "🩺 Dépistage organisé du cancer du sein : une "
+    "mammographie tous les 2 ans de 50 à 74 ans, prise en charge à 100 %.",
+    "reminders.prevention.colorectal_screening": "🩺 Dépistage du cancer colorectal : un test "
+    "tous les 2 ans de 50 à 74 ans. Le kit est disponible en pharmacie ou sur "
+    "monkit.depistage-colorectal.fr.",
+    "reminders.prevention.cervical_cytology": "🩺 Dépistage du cancer du col de l'utérus : un "
+    "frottis tous les 3 ans de 25 à 29 ans (après deux premiers à un an d'intervalle).",
+    "reminders.prevention.cervical_hpv": "🩺 Dépistage du cancer du col de l'utérus : un test HPV "
+    "tous les 5 ans de 30 à 65 ans.",
+    "reminders.prevention.checkup": "🩺 « Mon bilan prévention » : un rendez-vous gratuit avec "
+    "un professionnel de santé est proposé à votre âge.",
+    "reminders.prevention.dental": "🦷 Un examen bucco-dentaire « M'T dents » est pris en charge "
+    "chaque année jusqu'à 24 ans.",
 }

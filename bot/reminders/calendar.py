@@ -100,6 +100,7 @@ class Rule(_Frozen):
     id: str
     kind: Literal["vaccination", "screening", "checkup"]
     label: str
+    vaccine: str | None = None
     diseases: list[str] = Field(default_factory=list)
     products: list[str] = Field(default_factory=list)
     eligibility: Eligibility = Field(default_factory=Eligibility)
@@ -143,6 +144,7 @@ class DueItem(_Frozen):
     rule_id: str
     kind: Literal["vaccination", "screening", "checkup"]
     label: str
+    vaccine: str | None = None
     status: DueStatus
     due_from: date
     due_until: date | None = None
@@ -151,6 +153,21 @@ class DueItem(_Frozen):
     edition: int
     sources: list[str]
     needs_check: bool
+
+    @property
+    def key(self) -> str:
+        """The vaccine slug (``influenza``, ``tetanus``...) or, for screenings, the label."""
+        return self.vaccine or self.label
+
+    @property
+    def due_date(self) -> date:
+        """Same as ``due_from`` (the day it becomes due)."""
+        return self.due_from
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the item is past its window."""
+        return self.status == DueStatus.OVERDUE
 
     @property
     def cycle_key(self) -> str:
@@ -320,6 +337,7 @@ class _Evaluator:
             rule_id=rule.id,
             kind=rule.kind,
             label=rule.label,
+            vaccine=rule.vaccine,
             status=status,
             due_from=due_from,
             due_until=due_until,
@@ -586,3 +604,17 @@ def due_preventions(
             items[key] = found
     order = {DueStatus.OVERDUE: 0, DueStatus.DUE: 1, DueStatus.UPCOMING: 2}
     return sorted(items.values(), key=lambda i: (order[i.status], i.due_from, i.rule_id))
+
+
+def due_vaccinations(
+    profile: UserProfile,
+    vaccinations: Iterable[Vaccination],
+    today: date,
+    conditions: Iterable[Condition] = (),
+) -> list[DueItem]:
+    """Only the vaccinations of ``due_preventions`` (what the engine's "vaccins" answer lists)."""
+    return [
+        item
+        for item in due_preventions(profile, vaccinations, conditions, today)
+        if item.kind == "vaccination"
+    ]

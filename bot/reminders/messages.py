@@ -8,7 +8,7 @@ bytes, far below Telegram's 64): no label, no health data travels in a button.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.engine.replies import Button, Text
@@ -84,6 +84,14 @@ def _buttons(t: Messages, kind: ReminderKind, occurrence_id: str) -> list[list[B
     return [row, stop]
 
 
+def _day(iso: object) -> str:
+    """``dd/mm/yyyy`` from an ISO date (as French and British readers write it)."""
+    try:
+        return date.fromisoformat(str(iso)).strftime("%d/%m/%Y")
+    except ValueError:
+        return ""
+
+
 def local_time(profile: UserProfile, at: datetime) -> str:
     """``HH:MM`` in the profile's timezone."""
     return at.astimezone(zone(profile)).strftime("%H:%M")
@@ -98,7 +106,7 @@ def reminder_text(t: Messages, reminder: Reminder, profile: UserProfile, due_at:
         return t(key, name=reminder.label, dose=dose or "", time=local_time(profile, due_at))
     if reminder.kind == ReminderKind.RENEWAL:
         phase = rule.get("phase", "renew")
-        return t(f"reminders.renewal.{phase}", name=reminder.label, date=rule.get("on", ""))
+        return t(f"reminders.renewal.{phase}", name=reminder.label, date=_day(rule.get("on")))
     if reminder.kind in (ReminderKind.VACCINATION, ReminderKind.SCREENING):
         return t("reminders.prevention." + reminder.label)
     if reminder.kind == ReminderKind.FOLLOW_UP:

@@ -348,7 +348,7 @@ def renewal_plan(
     plan = Plan()
     if p.as_needed:
         return plan
-    days: list[tuple[str, date]] = []
+    days: list[tuple[str, date, date]] = []  # (phase, reminder day, end of supply/treatment)
     if p.supply_duration is not None:
         supply = p.supply_duration.days
         periods = 1 + (p.renewals or 0)
@@ -356,10 +356,10 @@ def renewal_plan(
             end = start + timedelta(days=round(supply * (k + 1)))
             phase = "renew" if k < periods - 1 else "prescription_end"
             notice = min(RENEWAL_NOTICE_DAYS, max(1, round(supply / 4)))
-            days.append((phase, end - timedelta(days=notice)))
+            days.append((phase, end - timedelta(days=notice), end))
     elif p.duration is not None and p.duration.days >= LONG_TREATMENT_DAYS:
         end = start + timedelta(days=round(p.duration.days))
-        days.append(("treatment_end", end - timedelta(days=RENEWAL_NOTICE_DAYS)))
+        days.append(("treatment_end", end - timedelta(days=RENEWAL_NOTICE_DAYS), end))
     elif p.duration is None and medication.end_date is None:
         reminder = Reminder(
             kind=ReminderKind.RENEWAL,
@@ -374,17 +374,16 @@ def renewal_plan(
             )
         )
         return plan
-    for phase, day in days:
+    for phase, day, end in days:
         due = _noon_on(day, profile)
         if due < now:
             continue
+        rule = {"v": RULE_VERSION, "fp": fingerprint, "phase": phase, "on": str(end)}
         reminder = Reminder(
             kind=ReminderKind.RENEWAL,
             subject_id=medication.id,
             label=medication.name,
-            rule=json.dumps(
-                {"v": RULE_VERSION, "fp": fingerprint, "phase": phase, "on": str(day)}
-            ),
+            rule=json.dumps(rule),
         )
         plan.reminders.append(reminder)
         plan.occurrences.append(Occurrence(reminder_id=reminder.id, due_at=due))

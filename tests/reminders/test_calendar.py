@@ -293,3 +293,23 @@ def test_prevention_checkups_once_per_age_window(birth_year: int, rule: str):
 def test_no_checkup_between_windows():
     found = items(person(1971))  # 55
     assert not [r for r in found if r.startswith("checkup")]
+
+
+def test_extraction_disease_slugs_are_recognised():
+    flu = Vaccination(product="Vaxigrip Tetra", diseases=["influenza"], date=date(2026, 10, 30))
+    covid = Vaccination(product="X", diseases=["covid19"], date=date(2026, 10, 30))
+    found = items(person(1950), [flu, covid])
+    assert "influenza_65" not in found and "covid_autumn" not in found
+    acwy = Vaccination(product="Y", diseases=["meningococcus_acwy"], date=date(2022, 1, 1))
+    assert "menacwy_catchup" not in items(person(2005), [acwy])
+
+
+def test_due_vaccinations_is_the_vaccination_part_with_engine_slugs():
+    from bot.reminders.calendar import due_vaccinations
+
+    found = due_vaccinations(person(1960, Sex.FEMALE), [], TODAY)
+    assert found and all(i.kind == "vaccination" for i in found)
+    keys = {i.key for i in found}
+    assert {"tetanus", "influenza", "covid19", "shingles", "pneumococcal"} <= keys
+    dtp = next(i for i in found if i.key == "tetanus")
+    assert dtp.overdue and dtp.due_date == date(2025, 1, 1)

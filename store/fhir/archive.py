@@ -81,6 +81,9 @@ class ArchiveLimits(BaseModel):
 
     max_entries: int = 20_000
     max_entry_bytes: int = 64 * 1024 * 1024
+    """Per page (a 50-megapixel photo or a long PDF fits)."""
+    max_json_bytes: int = 256 * 1024 * 1024
+    """Per JSON file: ``bundle.json`` of a 10-year record is about 25 MB."""
     max_total_bytes: int = 1024 * 1024 * 1024
 
 
@@ -232,14 +235,21 @@ class _Reader:
         info = self.infos.get(name)
         if info is None:
             raise ArchiveInvalid("missing entry")
-        cap = min(self.limits.max_entry_bytes, info.file_size)
+        limit = (
+            self.limits.max_json_bytes if name.endswith(".json") else self.limits.max_entry_bytes
+        )
+        cap = min(limit, info.file_size)
         buffer = bytearray()
         try:
             with self.zip.open(info) as stream:
                 while chunk := stream.read(_CHUNK):
                     buffer += chunk
                     if len(buffer) > cap:
-                        raise ArchiveTooLarge("entry")
+                        raise (
+                            ArchiveTooLarge("entry")
+                            if len(buffer) > limit
+                            else ArchiveInvalid("size mismatch")
+                        )
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
             raise ArchiveInvalid(type(error).__name__) from error
         self.total += len(buffer)

@@ -300,6 +300,10 @@ def _valid_archive() -> bytes:
         ),
         (lambda: _rewrite(_valid_archive(), "bundle.json", b"[]"), "archive_invalid"),
         (lambda: _zip({"manifest.json": b"\0" * (3 << 20)}), "archive_too_large"),
+        (
+            lambda: _rewrite(_valid_archive(), f"documents/{DOC}/0.jpg", b"\0" * (3 << 20)),
+            "archive_too_large",
+        ),
         (lambda: _zip({f"f{i}": b"" for i in range(40)}), "archive_too_large"),
     ],
     ids=[
@@ -311,13 +315,16 @@ def _valid_archive() -> bytes:
         "tampered-page",
         "tampered-bundle",
         "zip-bomb",
+        "page-bomb",
         "too-many-entries",
     ],
 )
 def test_malformed_archives_are_rejected_with_a_store_code_and_change_nothing(make, code):
     vault = MemoryVault()
     before = snapshot(vault)
-    limits = ArchiveLimits(max_entries=30, max_entry_bytes=1 << 20, max_total_bytes=64 << 20)
+    limits = ArchiveLimits(
+        max_entries=30, max_entry_bytes=1 << 20, max_json_bytes=1 << 20, max_total_bytes=64 << 20
+    )
 
     with pytest.raises(StoreError) as caught:
         import_archive(vault, make(), limits=limits)
@@ -332,7 +339,7 @@ def test_zip_bomb_is_stopped_while_inflating_not_after():
     bomb = _zip({"manifest.json": b"\0" * (50 << 20)})
     assert len(bomb) < 100_000  # 50 MB of zeros in a small file
     with pytest.raises(ArchiveTooLarge):
-        import_archive(MemoryVault(), bomb, limits=ArchiveLimits(max_entry_bytes=1 << 20))
+        import_archive(MemoryVault(), bomb, limits=ArchiveLimits(max_json_bytes=1 << 20))
 
 
 @contextmanager

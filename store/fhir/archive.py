@@ -238,18 +238,15 @@ class _Reader:
         limit = (
             self.limits.max_json_bytes if name.endswith(".json") else self.limits.max_entry_bytes
         )
-        cap = min(limit, info.file_size)
+        if info.file_size > limit:
+            raise ArchiveTooLarge("entry")
         buffer = bytearray()
         try:
             with self.zip.open(info) as stream:
                 while chunk := stream.read(_CHUNK):
                     buffer += chunk
-                    if len(buffer) > cap:
-                        raise (
-                            ArchiveTooLarge("entry")
-                            if len(buffer) > limit
-                            else ArchiveInvalid("size mismatch")
-                        )
+                    if len(buffer) > info.file_size:
+                        raise ArchiveInvalid("size mismatch")
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
             raise ArchiveInvalid(type(error).__name__) from error
         self.total += len(buffer)

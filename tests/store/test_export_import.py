@@ -335,11 +335,28 @@ def test_malformed_archives_are_rejected_with_a_store_code_and_change_nothing(ma
     assert vault.audit_log() == []
 
 
-def test_zip_bomb_is_stopped_while_inflating_not_after():
+def _lying(archive: bytes, size: int) -> bytes:
+    """The zip with every entry's declared uncompressed size replaced by ``size``."""
+    data = bytearray(archive)
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.find(signature)
+        while at != -1:
+            data[at + offset : at + offset + 4] = size.to_bytes(4, "little")
+            at = data.find(signature, at + 4)
+    return bytes(data)
+
+
+def test_zip_bomb_is_refused_from_its_header_or_while_inflating():
     bomb = _zip({"manifest.json": b"\0" * (50 << 20)})
     assert len(bomb) < 100_000  # 50 MB of zeros in a small file
+    limits = ArchiveLimits(max_json_bytes=1 << 20)
+
     with pytest.raises(ArchiveTooLarge):
-        import_archive(MemoryVault(), bomb, limits=ArchiveLimits(max_json_bytes=1 << 20))
+        import_archive(MemoryVault(), bomb, limits=limits)
+    # The header lies (1 kB declared): inflating stops at 1 kB and the CRC check fails.
+    with pytest.raises(ArchiveInvalid) as caught:
+        import_archive(MemoryVault(), _lying(bomb, 1000), limits=limits)
+    assert caught.value.code == "archive_invalid"
 
 
 @contextmanager

@@ -37,7 +37,7 @@ from store.records import Coding, Interpretation, LabResult, ReferenceRange
 _VALUE = re.compile(r"(?<![\w(/.,-])(?P<cmp>[<>]=?\s?)?(?P<num>\d+(?:[.,]\d+)?)(?![\w)/-]|[.,]\d)")
 _FLAG = re.compile(r"^\s*(?P<flag>\*{1,3}|[HL](?![a-zA-Z])|↑|↓|\+\+?|--?|\(H\)|\(L\))")
 _UNIT = re.compile(
-    r"^\s*(?P<unit>mL/min/1[,.]73\s?m[²2]|mL/min|(?:10\^?\d+|10[⁹¹²]+)/L|"
+    r"^\s*(?P<unit>mL/min/1[,.]73\s?m[²2?]?|mL/min|(?:10\^?\d+|10[⁹¹²]+)/L|"
     r"[a-zA-Zµ%][a-zA-Zµ%/²³0-9.]*(?:/[a-zA-Zµ%0-9²³.]+)*)"
 )
 _RANGE_PAIR = re.compile(
@@ -58,6 +58,43 @@ _PREVIOUS_HEADER = re.compile(
 _BIRTH = re.compile(r"\bn[ée]+\s*\(?e?\)?\s+le\b|\bnaissance\b|\bdate of birth\b|\bdob\b", re.I)
 _LEADERS = re.compile(r"(?:\s*[.·_…]{2,}\s*)+")
 _NOT_UNIT = {"a", "à", "to", "h", "l", "inf", "sup", "de", "le"}
+# Tesseract reads dot leaders as short runs of these letters ("vice ccc cece eee eens").
+_LEADER_JUNK = re.compile(r"^[.,:;'`·_\-ceiwvnsoaru]{1,6}$")
+_UNIT_FOLDS = [
+    (re.compile(r"mot"), "mol"),
+    (re.compile(r"^[upi](?=mol|g/|g$|ui|l)"), "µ"),
+    (re.compile(r"[²?]"), "2"),
+    (re.compile(r","), "."),
+    (re.compile(r"\s+"), ""),
+]
+
+
+def _unit_key(unit: str) -> str:
+    key = unit.lower().replace("μ", "µ")
+    for pattern, replacement in _UNIT_FOLDS:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+def fix_unit(written: str | None, expected: str | None) -> str | None:
+    """The reference unit when ``written`` is an OCR misreading of it (``pmol/L`` for ``µmol/L``,
+    ``m2`` for ``m²``); the written unit otherwise (a lab may use another unit)."""
+    if not written or not expected:
+        return written
+    if written == expected:
+        return written
+    if _unit_key(written) == _unit_key(expected):
+        return expected
+    return written
+
+
+def trim_leaders(name: str) -> str:
+    """Drop trailing dot leaders that OCR read as letters (``Urée vice ccc eee`` -> ``Urée``)."""
+    words = name.split()
+    cut = len(words)
+    while cut > 1 and _LEADER_JUNK.match(words[cut - 1]):
+        cut -= 1
+    return " ".join(words[:cut]) if len(words) - cut >= 2 else name
 
 
 @dataclass
@@ -125,7 +162,7 @@ def _read_row(text: str) -> _Row | None:
     value = _VALUE.search(text)
     if not value or value.start() < 2:
         return None
-    name = text[: value.start()].strip(" :.-\t")
+    name = trim_leaders(text[: value.start()].strip(" :.-\t")).strip(" :.-\t")
     if len(re.sub(r"[^A-Za-zÀ-ÿ]", "", name)) < 2:
         return None
     number = parse_number(value.group("num"))
@@ -222,7 +259,7 @@ def parse_lab_report(
             else [],
             value=row.value,
             value_text=row.value_text,
-            unit=row.unit,
+            unit=fix_unit(row.unit, test.unit if test else None),
             reference_range=row.range,
             interpretation=interpret(row.value, row.range, row.flag),
             effective_date=effective,

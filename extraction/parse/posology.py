@@ -61,7 +61,9 @@ _RENEW = re.compile(
     rf"\b(?:(?:ordonnance\s+)?a renouveler|renouvelable|renouvellement\s*:?|renouveler|ar|"
     rf"refills?\s*:?|repeats?\s*:?|may refill)\s*(?:x\s*)?(?P<n>{COUNT})\s*(?:fois|times|x)?"
 )
-_NO_RENEW = re.compile(r"\bnon renouvelable\b|\bno refills?\b|\brefills?\s*:?\s*(?:none|0)\b")
+_NO_RENEW = re.compile(
+    r"\bnon renouvelable\b|\bno refills?\b|\brefills?\s*:?\s*(?:none|0|o)(?![\w.,])"
+)
 _AS_NEEDED = re.compile(
     r"\b(?:si (?P<si>besoin|necessaire|douleurs?|fievre|nausees?|vomissements?|toux|crise|"
     r"insomnie|angoisse|anxiete|diarrhee|constipation|demangeaisons?|migraine|spasmes?|"

@@ -40,7 +40,7 @@ def _lot(text: str, after: int, before: int) -> tuple[str | None, tuple[int, int
         return keyword.group("lot"), keyword.span("lot")
     for lo, hi in ((after, len(text)), (before, after)):
         for match in re.finditer(r"\S+", text[lo:hi]):
-            token = match.group(0).strip(",;.()")
+            token = match.group(0).strip(",;.()|[]{}!")
             if _LOT_TOKEN.match(token) and not _NOT_LOT.match(token):
                 start = lo + match.start() + match.group(0).find(token)
                 return token, (start, start + len(token))

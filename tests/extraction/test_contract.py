@@ -252,6 +252,71 @@ def test_extraction_bundle_reads_back_to_the_same_records():
         assert group.allergies == document.allergies
 
 
+def _pipeline_bundle(tmp_path: Path, kind: str, rendering: str) -> tuple[Any, str, str]:
+    """Generate one synthetic document, run the real pipeline on it, bundle the result."""
+    from extraction.api import extract_document
+    from extraction.options import ExtractionOptions
+    from extraction.result import InputFile
+    from tests.synthetic.corpus import build_document, render_document
+
+    truth, draft = build_document(seed=11, kind=kind, index=0)
+    files = render_document(tmp_path, truth, draft, [rendering])
+    name = files[rendering][0]
+    document = extract_document(
+        [InputFile(name=name, data=(tmp_path / name).read_bytes())], ExtractionOptions()
+    )
+    return truth, name, extraction_bundle([document])
+
+
+def _check_prescription(truth: Any, name: str, bundle: str) -> None:
+    entries = _entries(bundle)
+    (reference,) = _of(entries, "DocumentReference")
+    assert reference["resource"]["type"]["text"] == "prescription"
+    assert reference["resource"]["description"] == name
+    if truth.date is not None:
+        assert reference["resource"]["date"].startswith(truth.date.isoformat())
+    requests = [e["resource"] for e in _of(entries, "MedicationRequest")]
+    assert len(requests) >= len(truth.medications) - 1
+    for request in requests:
+        assert request["meta"]["source"] == reference["fullUrl"]
+        assert request["medicationCodeableConcept"]["text"]
+        assert request["dosageInstruction"][0]["text"]
+    read = " ".join(r["medicationCodeableConcept"]["text"].lower() for r in requests)
+    found = [m for m in truth.medications if m.name.split()[0].lower() in read]
+    assert len(found) >= len(truth.medications) - 1, (read, [m.name for m in truth.medications])
+
+
+def test_real_pipeline_on_a_text_pdf_prescription_meets_the_contract(tmp_path: Path):
+    _check_prescription(*_pipeline_bundle(tmp_path, "prescription", "text_pdf"))
+
+
+def test_real_pipeline_on_a_text_pdf_lab_report_meets_the_contract(tmp_path: Path):
+    truth, name, bundle = _pipeline_bundle(tmp_path, "lab_report", "text_pdf")
+    entries = _entries(bundle)
+    (reference,) = _of(entries, "DocumentReference")
+    observations = [e["resource"] for e in _of(entries, "Observation")]
+
+    assert reference["resource"]["type"]["text"] == "lab_report"
+    assert reference["resource"]["description"] == name
+    assert len(observations) >= len(truth.lab_results) - 1
+    for observation in observations:
+        assert observation["meta"]["source"] == reference["fullUrl"]
+        assert observation["code"]["text"]
+    flagged = [o for o in observations if "interpretation" in o]
+    assert all(
+        o["interpretation"][0]["coding"][0]["system"] == V3
+        and o["interpretation"][0]["coding"][0]["code"] in {"H", "L", "N", "A"}
+        for o in flagged
+    )
+    assert any("valueQuantity" in o and "referenceRange" in o for o in observations)
+
+
+@pytest.mark.tesseract
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
+def test_real_pipeline_on_a_prescription_image_meets_the_contract(tmp_path: Path):
+    _check_prescription(*_pipeline_bundle(tmp_path, "prescription", "image"))
+
+
 def _extract_command_ready() -> str | None:
     if not (ROOT / "bot" / "extract_command.py").exists():
         return "bot/extract_command.py (carnet extract) is not written yet"

@@ -19,6 +19,7 @@ identity (payloads stored as plaintext JSON): the ratio is the encryption overhe
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import secrets
@@ -188,39 +189,72 @@ def _insert_document(store: Store, rng: random.Random) -> None:
         vault.audit(AuditAction.ADDED, "lab_result", document.id, count=20)
 
 
-def _timed(fn: Callable[[], object], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
 def _stats(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     return statistics.median(ordered), p99
 
 
-def _measure(url: str, key: bytes, history: tuple, runs: int) -> dict[str, list[float]]:
-    meds, labs, docs = history
-    rng = random.Random(7)
-    writer = open_store(url, key)
-    started = time.perf_counter()
-    _fill(writer, meds, labs, docs)
-    fill_s = time.perf_counter() - started
-    cold_store = open_store(url, key, cache_profiles=0)
-    count = _load_all(cold_store)
-    cold = _timed(lambda: _load_all(cold_store), runs)
-    _load_all(writer)
-    warm = _timed(lambda: _load_all(writer), runs * 4)
-    insert = _timed(lambda: _insert_document(writer, rng), runs * 2)
-    warm_after = _timed(lambda: _load_all(writer), runs)
-    writer.close()
-    cold_store.close()
-    print(f"   ({count} records loaded per run; filled in {fill_s:.1f} s)", flush=True)
-    return {"cold": cold, "warm": warm, "insert": insert, "warm_after_insert": warm_after}
+class _Side:
+    """One database with its stores: encrypted, or the plaintext reference."""
+
+    def __init__(self, url: str, key: bytes, history: tuple, plain: bool) -> None:
+        self.plain = plain
+        self.rng = random.Random(7)
+        with self.mode():
+            self.writer = open_store(url, key)
+            started = time.perf_counter()
+            _fill(self.writer, *history)
+            self.fill_s = time.perf_counter() - started
+            self.cold_store = open_store(url, key, cache_profiles=0)
+            self.count = _load_all(self.cold_store)
+            _load_all(self.writer)
+        self.times: dict[str, list[float]] = {}
+
+    def mode(self) -> contextlib.AbstractContextManager[None]:
+        return plaintext() if self.plain else contextlib.nullcontext()
+
+    def run(self, name: str) -> None:
+        action: Callable[[], object] = {
+            "cold": lambda: _load_all(self.cold_store),
+            "warm": lambda: _load_all(self.writer),
+            "insert": lambda: _insert_document(self.writer, self.rng),
+            "warm_after_insert": lambda: _load_all(self.writer),
+        }[name]
+        with self.mode():
+            started = time.perf_counter()
+            action()
+            self.times.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+
+    def close(self) -> None:
+        self.writer.close()
+        self.cold_store.close()
+
+
+def _measure(
+    new_url: Callable[[], str], key: bytes, history: tuple, runs: int
+) -> tuple[_Side, _Side]:
+    """Encrypted and plaintext sides, each operation alternated between them (fair under load)."""
+    encrypted = _Side(new_url(), key, history, plain=False)
+    plain = _Side(new_url(), key, history, plain=True)
+    for side in (encrypted, plain):
+        print(
+            f"   ({'plaintext' if side.plain else 'encrypted'}: {side.count} records per load; "
+            f"filled in {side.fill_s:.1f} s)",
+            flush=True,
+        )
+    for name, repeat in (
+        ("cold", runs),
+        ("warm", runs * 4),
+        ("insert", runs * 2),
+        ("warm_after_insert", runs),
+    ):
+        for _ in range(repeat):
+            encrypted.run(name)
+            plain.run(name)
+    encrypted.close()
+    plain.close()
+    return encrypted, plain
 
 
 @contextmanager
@@ -266,29 +300,27 @@ def main() -> int:
     parser.add_argument(
         "--scale", type=float, default=float(os.environ.get("CARNET_BENCH_SCALE", "1.0"))
     )
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=11)
     args = parser.parse_args()
     history = _history(random.Random(1), args.scale)
     print(
         f"store: {len(history[0])} medications, {len(history[1])} lab results, "
-        f"{len(history[2])} documents; {args.runs} cold runs",
+        f"{len(history[2])} documents; {args.runs} cold runs; "
+        "each operation alternates with the reference",
         flush=True,
     )
     key = secrets.token_bytes(32)
     with _databases(os.environ.get("CARNET_TEST_DATABASE_URL")) as backends:
         for backend, new_url in backends:
-            print(f"-- {backend}: encrypted", flush=True)
-            encrypted = _measure(new_url(), key, history, args.runs)
-            print(f"-- {backend}: plaintext reference", flush=True)
-            with plaintext():
-                plain = _measure(new_url(), key, history, args.runs)
+            print(f"-- {backend}", flush=True)
+            encrypted, plain = _measure(new_url, key, history, args.runs)
             print(
                 f"{backend:<10} {'operation':<22} {'median ms':>10} {'p99 ms':>8} "
                 f"{'plain med':>10} {'ratio':>6}"
             )
             for name in ("cold", "warm", "insert", "warm_after_insert"):
-                med, p99 = _stats(encrypted[name])
-                ref, _ = _stats(plain[name])
+                med, p99 = _stats(encrypted.times[name])
+                ref, _ = _stats(plain.times[name])
                 label = {
                     "cold": "load-all (cold)",
                     "warm": "load-all (warm)",

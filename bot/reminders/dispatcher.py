@@ -56,6 +56,7 @@ from store.vault import Vault
 logger = logging.getLogger(__name__)
 
 RETRY_WINDOW = timedelta(days=1)
+GONE_CODES = frozenset({"erased", "unknown_user"})
 # Sender errors that retrying cannot fix (the user blocked carnet, the chat is gone): by class
 # name, since this package never imports the Telegram library.
 PERMANENT_ERRORS = frozenset({"Forbidden", "BadRequest", "NotPrivateChat", "ChatMigrated"})
@@ -155,20 +156,32 @@ class Dispatcher:
         self._broken = False
 
     async def tick(self) -> TickReport:
-        """Claim what is due now and deliver it; returns counts (no content)."""
+        """Claim what is due now and deliver it; returns counts (no content).
+
+        Batches are pipelined: while one batch is being sent, the next one is claimed and its
+        vaults are read in worker threads (the store is synchronous), so sending never waits on
+        the database and the rate limit is the only brake.
+        """
         started = self._monotonic()
         report = TickReport()
-        while report.claimed < self.max_per_tick:
-            now = self.clock.now()
-            limit = min(self.batch, self.max_per_tick - report.claimed)
-            claimed = self.store.claim_due(now, limit=limit, lease=self.lease)
-            report.claimed += len(claimed)
-            if not claimed:
-                break
-            outgoing = self._prepare(claimed, now, report)
-            await self._deliver(outgoing, report)
-            if len(claimed) < limit:
-                break
+        self._broken = False
+        async with asyncio.TaskGroup() as group:
+            delivering: asyncio.Task[None] | None = None
+            while report.claimed < self.max_per_tick and not self._broken:
+                now = self.clock.now()
+                limit = min(self.batch, self.max_per_tick - report.claimed)
+                claimed = await asyncio.to_thread(
+                    self.store.claim_due, now, limit=limit, lease=self.lease
+                )
+                report.claimed += len(claimed)
+                if not claimed:
+                    break
+                outgoing = await self._prepare(claimed, now, report)
+                if delivering is not None:
+                    await delivering
+                delivering = group.create_task(self._deliver(outgoing, report))
+                if len(claimed) < limit:
+                    break
         report.seconds = self._monotonic() - started
         if report.claimed:
             logger.info(
@@ -186,28 +199,60 @@ class Dispatcher:
 
     # -- building ---------------------------------------------------------------------------
 
-    def _prepare(
+    async def _prepare(
         self, claimed: Sequence[DueOccurrence], now: datetime, report: TickReport
     ) -> list[list[_Outgoing]]:
-        """Messages per profile (each list is sent in order, one profile at a time)."""
+        """Messages per profile (each list is sent in order), profiles read in worker threads."""
         groups: dict[tuple[str, str], list[DueOccurrence]] = defaultdict(list)
         for due in claimed:
             groups[(due.account_id, due.profile_id)].append(due)
+        limit = asyncio.Semaphore(self.concurrency)
+        results: list[tuple[list[_Outgoing], list[str], TickReport]] = []
+
+        async def one(key: tuple[str, str], dues: list[DueOccurrence]) -> None:
+            async with limit:
+                results.append(await asyncio.to_thread(self._prepare_group, key, dues, now))
+
+        async with asyncio.TaskGroup() as group:
+            for key, dues in groups.items():
+                group.create_task(one(key, dues))
         work: list[list[_Outgoing]] = []
         drops: list[str] = []
-        for (account_id, profile_id), dues in groups.items():
-            try:
-                with self.store.vault_for_account(account_id, profile_id) as vault:
-                    work.append(self._prepare_profile(vault, dues, now, report, drops))
-            except Exception:
-                # Unknown/erased profile or a storage error: leave the lease to expire and retry.
-                logger.exception("reminders profile failed profile=%s", profile_id)
-                report.failed += len(dues)
+        for outgoing, dropped, counts in results:
+            work.append(outgoing)
+            drops.extend(dropped)
+            report.deferred += counts.deferred
+            report.failed += counts.failed
         # Marked outside the vault transactions: SQLite has a single writer.
-        for occurrence_id in drops:
-            if self.store.mark_sent(occurrence_id, now):
-                report.dropped += 1
+        report.dropped += await asyncio.to_thread(self._mark_all, drops, now)
         return work
+
+    def _mark_all(self, occurrence_ids: Sequence[str], now: datetime) -> int:
+        return sum(
+            1 for occurrence_id in occurrence_ids if self.store.mark_sent(occurrence_id, now)
+        )
+
+    def _prepare_group(
+        self, key: tuple[str, str], dues: list[DueOccurrence], now: datetime
+    ) -> tuple[list[_Outgoing], list[str], TickReport]:
+        """One profile's messages, the occurrences to drop, and counts (runs in a thread)."""
+        account_id, profile_id = key
+        counts = TickReport()
+        drops: list[str] = []
+        try:
+            with self.store.vault_for_account(account_id, profile_id) as vault:
+                outgoing = self._prepare_profile(vault, dues, now, counts, drops)
+        except Exception as exc:
+            if getattr(exc, "code", None) in GONE_CODES:
+                # The profile was erased: nothing to remind any more.
+                return [], [d.occurrence_id for d in dues], counts
+            # A storage error: leave the lease to expire and retry on a later tick.
+            logger.warning(
+                "reminders profile failed profile=%s error=%s", profile_id, type(exc).__name__
+            )
+            counts.failed += len(dues)
+            return [], [], counts
+        return outgoing, drops, counts
 
     def _prepare_profile(
         self,
@@ -316,7 +361,6 @@ class Dispatcher:
     # -- delivering -------------------------------------------------------------------------
 
     async def _deliver(self, work: list[list[_Outgoing]], report: TickReport) -> None:
-        self._broken = False
         queue: asyncio.Queue[list[_Outgoing]] = asyncio.Queue()
         for item in work:
             if item:
@@ -340,7 +384,7 @@ class Dispatcher:
             return
         await self.bucket.acquire(len(message.replies))
         now = self.clock.now()
-        fresh = [o for o in message.occurrences if self.store.mark_sent(o[0], now)]
+        fresh = await asyncio.to_thread(self._mark_fresh, message.occurrences, now)
         report.already_sent += len(message.occurrences) - len(fresh)
         if not fresh:
             return
@@ -359,13 +403,19 @@ class Dispatcher:
                 return
             report.failed += len(fresh)
             self._broken = True
-            self._requeue(message, fresh, report)
+            await asyncio.to_thread(self._requeue, message, fresh, report)
             return
         if len(message.occurrences) > 1:
             report.folded += len(fresh)
             report.summaries += 1
         else:
             report.sent += 1
+
+    def _mark_fresh(
+        self, occurrences: list[tuple[str, str, datetime]], now: datetime
+    ) -> list[tuple[str, str, datetime]]:
+        """The occurrences this call marked as sent (others were already sent elsewhere)."""
+        return [o for o in occurrences if self.store.mark_sent(o[0], now)]
 
     def _requeue(
         self, message: _Outgoing, fresh: list[tuple[str, str, datetime]], report: TickReport

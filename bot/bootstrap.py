@@ -95,6 +95,7 @@ def build_services(
         io_executor=io_executor,
         cpu_executor=cpu_executor,
     )
+    cpu_executor.submit(engine.warm_up)
     return Services(
         settings=settings,
         store=store,

@@ -9,6 +9,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 
+MAX_POINTS = 200
+"""Beyond this many values the chart shows an even sample (and always the latest one)."""
+
 
 def trend_png(
     title: str,
@@ -22,6 +25,9 @@ def trend_png(
     figure = Figure(figsize=(6.4, 3.6), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot(1, 1, 1)
+    if len(points) > MAX_POINTS:
+        step = len(points) / MAX_POINTS
+        points = [points[int(i * step)] for i in range(MAX_POINTS)] + [points[-1]]
     xs = [float(date2num(p[0])) for p in points]
     ys = [p[1] for p in points]
     if low is not None or high is not None:
@@ -29,10 +35,20 @@ def trend_png(
         top = high if high is not None else max(ys) * 1.2
         axes.axhspan(bottom, top, color="#2e7d32", alpha=0.12, label=band_label)
     axes.plot(xs, ys, marker="o", color="#1565c0", linewidth=1.8)
-    for x, y in zip(xs, ys, strict=True):
-        out = (low is not None and y < low) or (high is not None and y > high)
-        if out:
-            axes.plot([x], [y], marker="o", color="#c62828", markersize=8)
+    outside = [
+        (x, y)
+        for x, y in zip(xs, ys, strict=True)
+        if (low is not None and y < low) or (high is not None and y > high)
+    ]
+    if outside:
+        axes.plot(
+            [p[0] for p in outside],
+            [p[1] for p in outside],
+            linestyle="none",
+            marker="o",
+            color="#c62828",
+            markersize=6,
+        )
     axes.set_title(title)
     if unit:
         axes.set_ylabel(unit)
@@ -41,7 +57,7 @@ def trend_png(
         axes.legend(loc="best", fontsize=8)
     axes.xaxis_date()
     figure.autofmt_xdate()
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.11, right=0.97, top=0.9, bottom=0.2)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -81,6 +81,14 @@ class Engine:
         self._cpu = cpu_executor
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
+    def warm_up(self) -> None:
+        """Build the NLU vocabulary and drug index before the first user needs them."""
+        from bot.engine import drugs
+        from bot.engine.nlu import understand
+
+        understand("quels sont mes traitements ?", self.clock.now().date())
+        drugs.lookup("carnet-warm-up")
+
     async def handle(self, user: UserRef, event: Event, emit: Emit | None = None) -> list[Reply]:
         """Answer one event from ``user``; never raises, a failure becomes a kind message.
 

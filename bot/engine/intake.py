@@ -58,16 +58,8 @@ STATEMENT_OK, STATEMENT_NO = "st:ok", "st:no"
 
 
 def load_facts(turn: Turn) -> Facts:
-    """The confirmed records and documents of the user (documents without their pages)."""
-    vault = turn.vault
-    return Facts(
-        medications=vault.records(Medication),
-        labs=vault.records(LabResult),
-        vaccinations=vault.records(Vaccination),
-        allergies=vault.records(Allergy),
-        conditions=vault.records(Condition),
-        documents=vault.list_documents(with_pages=False),
-    )
+    """The confirmed records and documents of the user, read from the vault on first use."""
+    return Facts(turn.vault)
 
 
 def receive(turn: Turn, files: Sequence[FileIn]) -> str:

@@ -302,15 +302,13 @@ DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {
     ),
     "lab_report": (
         "bilan",
+        "bilan sanguin",
         "prise de sang",
-        "analyse",
-        "analyses",
-        "resultats",
         "compte rendu",
         "lab report",
         "blood test",
-        "lab results",
-        "labs",
+        "blood test document",
+        "resultats d analyses",
     ),
     "vaccination_record": (
         "carnet de vaccination",

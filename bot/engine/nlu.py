@@ -274,7 +274,6 @@ CUES = frozenset(
         "traitements",
         "medicament",
         "medicaments",
-        "medicamments",
         "medocs",
         "medoc",
         "medication",
@@ -509,6 +508,112 @@ CUES = frozenset(
     ]
 )
 
+COMMON = frozenset(
+    [
+        "donne",
+        "donner",
+        "donnes",
+        "droit",
+        "marche",
+        "marcher",
+        "rappelle",
+        "rappeler",
+        "dose",
+        "doses",
+        "prise",
+        "prises",
+        "voir",
+        "veux",
+        "voudrais",
+        "besoin",
+        "avoir",
+        "etre",
+        "mettre",
+        "mis",
+        "vie",
+        "soir",
+        "midi",
+        "nuit",
+        "chose",
+        "choses",
+        "rien",
+        "quelque",
+        "chose",
+        "anything",
+        "something",
+        "right",
+        "currently",
+        "please",
+        "need",
+        "needs",
+        "check",
+        "yes",
+        "know",
+        "using",
+        "use",
+        "utilise",
+        "utiliser",
+        "evolved",
+        "evolve",
+        "changed",
+        "normal",
+        "normaux",
+        "normales",
+        "bonne",
+        "bonnes",
+        "dernier",
+        "derniere",
+        "matin",
+        "jours",
+        "comme",
+        "depuis",
+        "entre",
+        "pendant",
+        "apres",
+        "avant",
+        "contre",
+        "remind",
+        "avaler",
+        "inquietant",
+        "inquietants",
+        "inquietantes",
+        "worrying",
+        "concerning",
+        "exactement",
+        "gave",
+        "given",
+    ]
+)
+SLANG: dict[str, str] = {
+    "koi": "quoi",
+    "kwa": "quoi",
+    "ki": "qui",
+    "pk": "pourquoi",
+    "pq": "pourquoi",
+    "pkoi": "pourquoi",
+    "qd": "quand",
+    "jai": "j ai",
+    "cest": "c est",
+    "c koi": "c est quoi",
+    "puije": "puis je",
+    "puisje": "puis je",
+    "peuxje": "puis je",
+    "jpeux": "je peux",
+    "jprends": "je prends",
+    "tak": "take",
+    "u": "you",
+    "r": "are",
+    "wat": "what",
+    "wats": "what s",
+    "whats": "what s",
+    "im": "i m",
+    "ive": "i ve",
+    "dont": "don t",
+    "meds": "meds",
+    "pls": "please",
+    "plz": "please",
+}
+
 _MULTI_WORD = re.compile(r"\s+")
 
 
@@ -536,7 +641,7 @@ def _names() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, 
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
     labs, vaccines, conditions, kinds = _names()
-    words: set[str] = set(STOPWORDS) | set(CUES) | set(MONTHS)
+    words: set[str] = set(STOPWORDS) | set(CUES) | set(MONTHS) | set(COMMON)
     for phrase in [*labs, *vaccines, *conditions, *kinds, *lexicon.DRUGS, *lexicon.ALLERGENS]:
         words.update(phrase.split())
     known = frozenset(words)
@@ -550,6 +655,17 @@ def correct(tokens: Sequence[str], extra: Iterable[str] = ()) -> list[str]:
     extra_set = frozenset(extra)
     out: list[str] = []
     for token in tokens:
+        if token in SLANG:
+            out.extend(SLANG[token].split())
+            continue
+        if (
+            token[:1] in ("l", "d")
+            and token not in known
+            and token[1:] in known
+            and len(token) > 5
+        ):
+            out.extend([token[0], token[1:]])
+            continue
         if token in known or token in extra_set or len(token) < 5 or not token.isalpha():
             out.append(token)
             continue
@@ -709,7 +825,8 @@ TREATMENT_WORDS = (
     r"comprimes?|gelules?|antibiotiques?|antibiotics?|ordonnances?|prescriptions?|drugs?|"
     r"je prends quoi|i take|i m taking|am i taking|am i on|je prenais|i took|j ai pris|"
     r"ai je pris|did i take|was i taking|what i took|ce que j ai pris|ce que je prends|"
-    r"qu est ce que je prends|je prends)\b"
+    r"qu est ce que je prends|je prends|on m a donne|i was given|what was i given|m a prescrit|"
+    r"was i on|i was on|prescribed me|m ont prescrit)\b"
 )
 VACCINE_WORDS = (
     r"\b(vaccins?|vaccinations?|vaccines?|vaccinated|vaccine|shots?|jabs?|immunisations?|"
@@ -717,10 +834,15 @@ VACCINE_WORDS = (
 )
 
 
+@lru_cache(maxsize=256)
+def _normalized_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({normalize(p) for p in names if p}))
+
+
 def understand(text: str, today: date, known_products: Sequence[str] = ()) -> Intent:
     """The intent and slots of one message. ``known_products``: normalised names in the record."""
     raw = text.strip()
-    user_names = tuple(normalize(p) for p in known_products if p)
+    user_names = _normalized_names(tuple(known_products))
     base_tokens = normalize(raw).split()
     tokens = correct(base_tokens, extra=(w for n in user_names for w in n.split()))
     t = " ".join(tokens)
@@ -738,6 +860,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     if _any(t, r"^(aide|help|au secours|\?|menu|commandes|commands)$") or _any(
         t,
         r"\b(que (sais|peux) tu faire|tu sers a quoi|what can you do|how does (it|this) work|"
+        r"tu fais quoi|what do you do|what are you|qui es tu|who are you|comment je t utilise|"
+        r"how to use you|how do i use you|"
         r"comment ca marche|comment t utiliser|how do i use|what do you do)\b",
     ):
         return intent("help")
@@ -764,10 +888,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"\b(puis je|je peux|est ce que je peux|ai je le droit de|j ai le droit de|peut on|"
         r"pourrais je|je pourrais|est ce que je pourrais|on peut|can i|could i|may i|"
         r"is it (ok|safe|fine|alright)( for me)? to|am i allowed to|should i|can i still|"
-        r"is it safe for me to|ok to|safe to|je peux encore) (prendre|take|have|use|utiliser|"
+        r"is it safe for me to|ok to|safe to|je peux encore|am i ok to)( me)? (prendre|take|"
+        r"have|use|utiliser|"
         r"avaler|me soigner avec)\b"
     )
-    if _any(t, can_take):
+    if _any(t, can_take) and not _any(t, r"^(when|quand|a quelle heure|what time)\b"):
         product = _product_after(t, can_take, names) or _known_product(t, names)
         return intent("can_take", product=product)
     if _any(
@@ -781,10 +906,16 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"\b(a quoi sert|a quoi servent|ca sert a quoi|sert a quoi|c est pour quoi|c est pourquoi|"
         r"pourquoi (je prends|est ce que je prends|on m a prescrit|on m a donne|je suis sous|"
         r"j ai)|what is|what s|what are|what does|why do i take|why am i taking|why am i on|"
-        r"why was i prescribed|what was|a quoi me sert|pour quoi je prends|for what is)\b"
+        r"why was i prescribed|what was|a quoi me sert|pour quoi je prends|for what is|"
+        r"pour quelle raison|for what reason|soigne|soigner|traite|treats|used for|"
+        r"utilise pour|sert)\b"
     )
     if _any(t, purpose) and (
-        _any(t, r"\b(sert|servent|servir|pour quoi|pourquoi|for|why|do|treat)\b")
+        _any(
+            t,
+            r"\b(sert|servent|servir|pour quoi|pourquoi|for|why|do|treat|treats|soigne|"
+            r"soigner|traite|raison|reason)\b",
+        )
     ):
         product = _known_product(t, names) or _product_after(t, purpose, names)
         if product is not None and not find_lab_test(product or ""):
@@ -792,7 +923,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     prescriber = (
         r"\b(qui (m )?a prescrit|qui me l a prescrit|quel (medecin|docteur) (m )?a prescrit|"
         r"prescrit par qui|who prescribed|which doctor prescribed|who gave me|qui m a donne|"
-        r"qui m a mis sous|who put me on|c est qui qui m a prescrit)\b"
+        r"qui m a mis sous|who put me on|c est qui qui m a prescrit|"
+        r"(which|what) doctor (gave|prescribed|put)|doctor gave me)\b"
     )
     if _any(t, prescriber):
         return intent(
@@ -802,7 +934,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     started = (
         r"\b(quand (ai je|j ai|est ce que j ai) commence|depuis quand|when did i (start|begin)|"
         r"since when|how long have i been|date de debut|quand est ce que j ai debute|"
-        r"c est quand que j ai commence|when was i started on|quand ai je debute)\b"
+        r"c est quand que j ai commence|when was i started on|quand ai je debute|"
+        r"(commence|debute)\b.*\bquand|started\b.*\bwhen|combien de temps|start date|"
+        r"date de debut|how long|depuis combien)\b"
     )
     if _any(t, started):
         return intent(
@@ -820,9 +954,14 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"\b(j ai arrete|j arrete|j ai stoppe|je ne prends plus|je prends plus|j ai fini|"
         r"j ai termine|i stopped|i ve stopped|i have stopped|stopped taking|i quit|"
         r"i no longer take|no longer taking|i m off|i am off|i finished|arrete le|arrete la|"
-        r"arret du|arret de|fini le|fini la|plus de)\b"
+        r"arret du|arret de|fini le|fini la|plus de|^stopped|^stop|^quit|^arrete|laisse tomber|"
+        r"abandonne|gave up|dropped|don t take|do not take|not taking|ne prends plus|"
+        r"n ai plus)\b"
     )
-    if _any(t, stop) and not _any(t, r"\b(quand|when|pourquoi|why)\b"):
+    negated_now = _any(t, r"\b(don t take|do not take|not taking)\b") and not _any(
+        t, r"\b(anymore|any more|no more)\b"
+    )
+    if _any(t, stop) and not _any(t, r"\b(quand|when|pourquoi|why)\b") and not negated_now:
         product = _product_after(
             t, stop + r"(\s+(de prendre|taking|prendre|mon|ma|my|with))?", names
         ) or _known_product(t, names)
@@ -840,23 +979,39 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
                 r"\b(allergique|allergiques|allergic|intolerant|intolerante|allergie|allergy)\b"
                 r"(\s+(a|au|aux|to|de|a la|a l))?"
             )
-            substance = _product_after(t, cue, allergen_names) or _known_product(t, allergen_names)
+            substance = _known_product(t, allergen_names) or _product_after(t, cue, allergen_names)
             if substance:
                 return intent("state.allergy", product=substance)
         return intent("allergies.list")
 
     condition_cue = (
-        r"\b(je suis|i m|i am|j ai|j ai du|j ai de l|i have|i ve got|on m a diagnostique|"
+        r"\b(je suis|i m|i am|j ai|j ai du|j ai de l|i have|i ve got|on m a diagnostique|i get|"
+        r"je fais des|j ai des|i suffer|"
         r"diagnosed with|je souffre d|je souffre de|i suffer from|atteint de|atteinte d)\b"
     )
     condition = find_condition(t)
     if condition and _any(t, condition_cue) and not question and not find_lab_test(t):
         return intent("state.condition", condition=condition)
 
+    if _any(
+        t, r"\b(faut|need|besoin d|besoin de|dois je faire) (un |a |mon |my )?(rappel|booster)\b"
+    ):
+        return intent("vaccines.due", vaccine=find_vaccine(t))
     vaccine = find_vaccine(t)
     vaccine_word = _any(t, VACCINE_WORDS) or (
         vaccine is not None and _any(t, r"\b(rappel|vaccin|shot|jab|booster|dose)\b")
     )
+    if vaccine and not vaccine_word and not question and find_date(t, today) is not None:
+        day = find_date(t, today)
+        return intent("state.vaccination", vaccine=vaccine, start=day, end=day)
+    show_verb = (
+        r"\b(montre|montrer|montrez|envoie|envoyer|envoyez|renvoie|affiche|afficher|donne|"
+        r"voir|revoir|show|send|display|give|retrouve|retrouver|find|get|open|ouvre|ouvrir|"
+        r"je veux|i want|je voudrais|i d like|peux tu m envoyer|can you send)\b"
+    )
+    kind = find_kind(t)
+    if _any(t, show_verb) and kind == "vaccination_record":
+        return intent("documents.show", kind=kind, start=start, end=end)
     if vaccine_word or (vaccine and question):
         done = _any(
             t,
@@ -872,7 +1027,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             t,
             r"\b(a faire|faire|a jour|prochains?|prochaines?|due|overdue|en retard|retard|"
             r"manque|manquent|need|needed|next|should|dois je|doit|devrais|up to date|missing|"
-            r"recommandes?|recommended|besoin|rappels? a faire|to do|upcoming|a prevoir|"
+            r"recommandes?|recommended|besoin|rappels? a faire|to do|upcoming|a prevoir|faut il|"
+            r"fasse|do i have to|have to|reste|restent|"
             r"quand refaire|when .* again)\b",
         ):
             return intent("vaccines.due", vaccine=vaccine)
@@ -882,7 +1038,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"\b(je prends|je prend|j prends|je prendrai|i take|i m taking|i am taking|i m on|"
         r"i am on|je suis sous|on m a prescrit|le medecin m a prescrit|my doctor prescribed|"
         r"j ai commence|je viens de commencer|i started|i just started|started taking|"
-        r"i was prescribed|on m a mis sous|je suis passe a|je suis passee a)\b"
+        r"i was prescribed|on m a mis sous|je suis passe a|je suis passee a|i use|i m using|"
+        r"j utilise|i am using)\b"
     )
     if _any(t, statement_cue) and not question:
         product = _product_after(t, statement_cue, names)
@@ -890,20 +1047,18 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             detail = t.split(product, 1)[1].strip() if product in t else None
             return intent("state.treatment", product=product, detail=detail or None)
 
-    show_verb = (
-        r"\b(montre|montrer|montrez|envoie|envoyer|envoyez|renvoie|affiche|afficher|donne|"
-        r"voir|revoir|show|send|display|give|retrouve|retrouver|find|get|open|ouvre|ouvrir|"
-        r"je veux|i want|je voudrais|i d like|peux tu m envoyer|can you send)\b"
-    )
-    kind = find_kind(t)
     doc_word = _any(
         t,
         r"\b(document|documents|doc|docs|photo|original|scan|pdf|fichier|"
         r"fichiers|file|files|papier|papiers|copie|copy)\b",
     )
+    listing = _any(t, r"\b(which|what|quels|quelles|liste|list)\b") and _any(
+        t, r"\b(documents|docs|fichiers|papiers|files)\b"
+    )
     if (
         _any(t, show_verb)
         and (kind or doc_word)
+        and not listing
         and not _any(t, r"\b(evolution|trend|courbe|chart|graph)\b")
     ):
         test = find_lab_test(t)
@@ -913,12 +1068,15 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     test = find_lab_test(t)
     trend = (
         r"\b(evolution|evolue|courbe|graphique|graph|graphe|tendance|trend|chart|historique|"
-        r"history|over time|au fil|progression|plot|trace|tracer)\b"
+        r"history|over time|au fil|progression|plot|trace|tracer|evolved|evolve|evolving|"
+        r"changed|change over)\b"
     )
     out_of_range = (
         r"\b(hors norme|hors normes|anormal|anormaux|anormale|anormales|out of range|abnormal|"
-        r"pas bon|pas bons|pas normal|pas normaux|trop haut|trop hauts|trop bas|trop eleve|"
-        r"trop elevee|trop elevees|elevated|too high|too low|flagged|en dehors|dehors des normes|"
+        r"bad|mauvais|mauvaises|pas bon|pas bons|pas bonne|pas bonnes|pas normal|pas normaux|"
+        r"trop haut|trop hauts|trop bas|trop eleve|"
+        r"trop elevee|trop elevees|elevated|too high|too low|inquietants?|inquietantes?|"
+        r"worrying|concerning|worried|flagged|en dehors|dehors des normes|"
         r"out of the normal|not normal|outside|a surveiller|problem|problems|probleme|problemes|"
         r"high or low|haut ou bas|in range|dans les normes|normaux|normales)\b"
     )
@@ -939,7 +1097,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     if _any(
         t,
         r"\b(rappels?|reminders?|alarmes?|alertes?|notifications?|prochaines? prises?|"
-        r"next (dose|doses|intake)|quand dois je prendre|when (should|do) i take|"
+        r"next (dose|doses|intake|intakes|pills?)|quand dois je prendre|when (should|do) i take|"
         r"a quelle heure|what time)\b",
     ):
         return intent("reminders.list")
@@ -948,8 +1106,10 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             t,
             r"\b(pris|prenais|took|was taking|did i take|avais|ancien|anciens|anciennes|passes|"
             r"passe|precedent|precedents|before|avant|previous|past|earlier|history|historique|"
-            r"had|j ai eu|fini|finis|termines|stopped|arretes|former|old)\b",
+            r"had|j ai eu|fini|finis|termines|stopped|arretes|former|old|donne|given)\b",
         )
+        if period is not None and period[0] == period[1] == today:
+            period = None
         if past or period is not None:
             return intent(
                 "treatments.past", product=_known_product(t, names), start=start, end=end

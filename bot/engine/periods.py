@@ -224,17 +224,23 @@ def find_period(text: str, today: date) -> Range | None:
         month = MONTHS[match[1]]
         year = int(match[2]) if match[2] else _last_month_named(month, today)
         return date(year, month, 1), today
+    match = re.search(rf"\b(?:depuis|since|for the past|over the last)\s+{_N}\s+{_U}", text)
+    if match:
+        return _minus(today, _number(match[1]), UNITS[match[2]]), today
     match = re.search(r"\b(?:depuis|since)\s+(\d{4})\b", text)
     if match:
         return date(int(match[1]), 1, 1), today
     match = re.search(rf"\b{_M}\s+(\d{{4}})\b", text)
     if match:
         return month_range(int(match[2]), MONTHS[match[1]])
-    match = re.search(rf"\b(?:en|in|au mois de|during|durant|pendant|mois de)\s+{_M}\b", text)
+    match = re.search(
+        rf"\b(?:en|in|au mois de|during|durant|pendant|mois de|de|d|of|du mois de|from)\s+{_M}\b",
+        text,
+    )
     if match:
         month = MONTHS[match[1]]
         return month_range(_last_month_named(month, today), month)
-    match = re.search(r"\b(?:en|in|annee|year|during)\s+(\d{4})\b", text)
+    match = re.search(r"\b(?:en|in|annee|year|during|de|of|du|for)\s+(\d{4})\b", text)
     if match:
         year = int(match[1])
         return date(year, 1, 1), date(year, 12, 31)
@@ -261,7 +267,7 @@ def find_period(text: str, today: date) -> Range | None:
         last = bool(match[2]) or "last " in match[0]
         return _season(match[1], today, last)
     match = re.search(
-        rf"\b(?:les|the|ces|these)\s+(?:{_N}\s+)?(?:derniers?|dernieres?|last|past)\s+(?:{_N}\s+)?{_U}",
+        rf"\b(?:les|the|ces|these|des|mes|my)\s+(?:{_N}\s+)?(?:derniers?|dernieres?|last|past)\s+(?:{_N}\s+)?{_U}",
         text,
     )
     if match:

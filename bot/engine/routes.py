@@ -126,7 +126,7 @@ def text(turn: Turn, event: TextIn) -> list[Reply]:
         replies = intake.correct(turn, event.text)
         if replies and replies[0].text != tr("intake.correction_not_understood"):  # type: ignore[union-attr]
             return replies
-    known = [m.name for m in turn.vault.records(Medication)]
+    known = sorted({m.name for m in turn.vault.records(Medication)})
     intent = understand(event.text, turn.today, known)
     replies = answer(turn, intent, event.text)
     if step is Step.CONFIRM_DOCUMENT and intent.name not in STATEMENTS:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property, lru_cache
+from typing import Any
 
 from bot.engine.nlu import find_lab_test, normalize
 from bot.i18n import Translator
@@ -19,33 +20,86 @@ from store.records import (
     RecordStatus,
     Vaccination,
 )
+from store.vault import Vault
 
 
-@dataclass
 class Facts:
-    """The confirmed records of one profile, and its documents (without their pages)."""
+    """The confirmed records of one profile and its documents (without pages), loaded lazily.
 
-    medications: list[Medication] = field(default_factory=list)
-    labs: list[LabResult] = field(default_factory=list)
-    vaccinations: list[Vaccination] = field(default_factory=list)
-    allergies: list[Allergy] = field(default_factory=list)
-    conditions: list[Condition] = field(default_factory=list)
-    documents: list[Document] = field(default_factory=list)
+    Built from a vault (each kind is read on first use, so a question about treatments never
+    decrypts ten years of lab results) or from plain lists (pure use, tests).
+    """
 
-    def __post_init__(self) -> None:
-        self.medications = [m for m in self.medications if _confirmed(m)]
-        self.labs = [r for r in self.labs if _confirmed(r)]
-        self.vaccinations = [v for v in self.vaccinations if _confirmed(v)]
-        self.allergies = [a for a in self.allergies if _confirmed(a)]
-        self.conditions = [c for c in self.conditions if _confirmed(c)]
-        self._docs = {d.id: d for d in self.documents}
+    def __init__(
+        self,
+        vault: Vault | None = None,
+        *,
+        medications: list[Medication] | None = None,
+        labs: list[LabResult] | None = None,
+        vaccinations: list[Vaccination] | None = None,
+        allergies: list[Allergy] | None = None,
+        conditions: list[Condition] | None = None,
+        documents: list[Document] | None = None,
+    ) -> None:
+        self._vault = vault
+        self._given: dict[str, list[Any] | None] = {
+            "medications": medications,
+            "labs": labs,
+            "vaccinations": vaccinations,
+            "allergies": allergies,
+            "conditions": conditions,
+            "documents": documents,
+        }
+
+    def _load(self, name: str, kind: type[Any]) -> list[Any]:
+        given = self._given[name]
+        if given is None:
+            given = self._vault.records(kind) if self._vault is not None else []
+        return [r for r in given if _confirmed(r)]
+
+    @cached_property
+    def medications(self) -> list[Medication]:
+        """Confirmed medications."""
+        return self._load("medications", Medication)
+
+    @cached_property
+    def labs(self) -> list[LabResult]:
+        """Confirmed lab results."""
+        return self._load("labs", LabResult)
+
+    @cached_property
+    def vaccinations(self) -> list[Vaccination]:
+        """Confirmed vaccinations."""
+        return self._load("vaccinations", Vaccination)
+
+    @cached_property
+    def allergies(self) -> list[Allergy]:
+        """Confirmed allergies."""
+        return self._load("allergies", Allergy)
+
+    @cached_property
+    def conditions(self) -> list[Condition]:
+        """Confirmed conditions."""
+        return self._load("conditions", Condition)
+
+    @cached_property
+    def documents(self) -> list[Document]:
+        """Documents, without their pages."""
+        given = self._given["documents"]
+        if given is None and self._vault is not None:
+            given = self._vault.list_documents(with_pages=False)
+        return list(given or [])
+
+    @cached_property
+    def _docs(self) -> dict[str, Document]:
+        return {d.id: d for d in self.documents}
 
     def document(self, document_id: str | None) -> Document | None:
         """The document with this id, if any."""
         return self._docs.get(document_id) if document_id else None
 
 
-def _confirmed(record: ClinicalRecord) -> bool:
+def _confirmed(record: Any) -> bool:
     return record.status is RecordStatus.CONFIRMED
 
 
@@ -157,23 +211,35 @@ def med_label(med: Medication) -> str:
     return med.name
 
 
-def med_keys(med: Medication) -> set[str]:
+def med_keys(med: Medication) -> frozenset[str]:
     """Normalised names a user may use for a medication (name, first word, substances)."""
-    keys = {normalize(med.name), normalize(med.name).split(" ")[0]}
-    if med.normalized_name:
-        keys.add(normalize(med.normalized_name))
-    keys.update(normalize(s) for s in med.substances)
-    return {k for k in keys if k}
+    return _med_keys(med.name, med.normalized_name, tuple(med.substances))
+
+
+@lru_cache(maxsize=8192)
+def _med_keys(
+    name: str, normalized_name: str | None, substances: tuple[str, ...]
+) -> frozenset[str]:
+    keys = {normalize(name), normalize(name).split(" ")[0]}
+    if normalized_name:
+        keys.add(normalize(normalized_name))
+    keys.update(normalize(s) for s in substances)
+    return frozenset(k for k in keys if k)
 
 
 def lab_key(result: LabResult) -> str:
     """The canonical key of a lab result (``glucose``), else its normalised name."""
-    for name in (result.normalized_name, result.name):
-        if name:
-            key = find_lab_test(normalize(name))
+    return _lab_key(result.normalized_name, result.name)
+
+
+@lru_cache(maxsize=4096)
+def _lab_key(normalized_name: str | None, name: str) -> str:
+    for text in (normalized_name, name):
+        if text:
+            key = find_lab_test(normalize(text))
             if key:
                 return key
-    return normalize(result.normalized_name or result.name)
+    return normalize(normalized_name or name)
 
 
 def bullet(text: str) -> str:

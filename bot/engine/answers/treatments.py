@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from bot.engine import drugs
 from bot.engine.answers.common import (
     Facts,
     bullet,
@@ -75,16 +77,19 @@ def past(
 
 def matches(med: Medication, product: str) -> bool:
     """Whether a user's word for a product designates this medication (typos allowed)."""
+    return _matches(med_keys(med), tuple(normalize(x) for x in med.substances), product)
+
+
+@lru_cache(maxsize=16384)
+def _matches(keys: frozenset[str], substances: tuple[str, ...], product: str) -> bool:
     wanted = normalize(product)
-    for key in med_keys(med):
+    for key in keys:
         if wanted == key or wanted in key.split() or fuzz.ratio(wanted, key) >= 85:
             return True
         if key.split() and fuzz.ratio(wanted, key.split()[0]) >= 85:
             return True
-    from bot.engine import drugs
-
     info = drugs.lookup(product)
-    return bool(set(info.substances) & {normalize(s) for s in med.substances})
+    return bool(set(info.substances) & set(substances))
 
 
 def find(facts: Facts, product: str | None, today: date) -> list[Medication]:

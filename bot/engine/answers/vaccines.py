@@ -10,7 +10,7 @@ from bot.engine.answers.common import Facts, bullet, cite
 from bot.engine.nlu import find_vaccine, normalize
 from bot.engine.replies import Reply, Text
 from bot.i18n import Translator
-from store.records import UserProfile, Vaccination
+from store.records import Condition, UserProfile, Vaccination
 
 
 def vaccine_key(vaccination: Vaccination) -> str | None:
@@ -55,6 +55,8 @@ class Due:
     due: date | None
     overdue: bool
     reason_key: str
+    edition: int | None = None
+    label: str | None = None
 
 
 def builtin_due(profile: UserProfile, shots: list[Vaccination], today: date) -> list[Due]:
@@ -85,7 +87,10 @@ def builtin_due(profile: UserProfile, shots: list[Vaccination], today: date) -> 
     return found
 
 
-def _calendar_due(profile: UserProfile, shots: list[Vaccination], today: date) -> list[Due] | None:
+def _calendar_due(
+    profile: UserProfile, shots: list[Vaccination], conditions: list[Condition], today: date
+) -> list[Due] | None:
+    """Items of ``bot.reminders.calendar.due_vaccinations`` (None when it is not shipped)."""
     try:
         calendar = importlib.import_module("bot.reminders.calendar")
     except ImportError:
@@ -93,24 +98,28 @@ def _calendar_due(profile: UserProfile, shots: list[Vaccination], today: date) -
     fn = getattr(calendar, "due_vaccinations", None)
     if fn is None:
         return None
-    try:
-        items = fn(profile=profile, vaccinations=shots, today=today)
-    except Exception:
-        return None
+    items = fn(profile, shots, today, conditions)
     out: list[Due] = []
     for item in items:
-        key = getattr(item, "vaccine", None) or getattr(item, "key", None)
-        if not isinstance(key, str):
-            continue
-        when = getattr(item, "due", None) or getattr(item, "due_date", None)
-        due = when if isinstance(when, date) else None
-        out.append(Due(key, due, bool(due and due < today), "calendar.official"))
+        key = getattr(item, "vaccine", None) or getattr(item, "label", "")
+        when = getattr(item, "due_from", None)
+        edition = getattr(item, "edition", None)
+        out.append(
+            Due(
+                vaccine=str(key),
+                due=when if isinstance(when, date) else None,
+                overdue=bool(getattr(item, "overdue", False)),
+                reason_key="calendar.edition",
+                edition=edition if isinstance(edition, int) else None,
+                label=str(getattr(item, "label", key)),
+            )
+        )
     return out
 
 
 def due(facts: Facts, tr: Translator, profile: UserProfile, today: date) -> list[Reply]:
     """Vaccinations due or overdue according to the calendar and the record."""
-    items = _calendar_due(profile, facts.vaccinations, today)
+    items = _calendar_due(profile, facts.vaccinations, facts.conditions, today)
     if items is None:
         items = builtin_due(profile, facts.vaccinations, today)
     hint = "" if profile.birth_year else "\n" + tr("vaccines.need_birth_year")
@@ -118,14 +127,16 @@ def due(facts: Facts, tr: Translator, profile: UserProfile, today: date) -> list
         return [Text(text=tr("vaccines.up_to_date") + hint)]
     lines = []
     for item in items:
-        name = tr(f"vaccine.{item.vaccine}") if tr.has(f"vaccine.{item.vaccine}") else item.vaccine
+        key = f"vaccine.{item.vaccine}"
+        name = tr(key) if tr.has(key) else (item.label or item.vaccine)
         if item.due is None:
             status = tr("vaccines.no_record")
         elif item.overdue:
             status = tr("vaccines.overdue", date=tr.date(item.due))
         else:
             status = tr("vaccines.due_on", date=tr.date(item.due))
-        lines.append(bullet(f"{name}: {status} — {tr(item.reason_key)}"))
+        reason = tr(item.reason_key, edition=item.edition or "")
+        lines.append(bullet(tr("vaccines.item", name=name, status=status, reason=reason)))
     return [
         Text(
             text=tr("vaccines.due_header")

@@ -1,0 +1,258 @@
+"""Language understanding accuracy, and the engine's answer latency for a 10-year user.
+
+1. Accuracy on ``bench/nlu_cases.json``, the development set (French and English questions and
+   statements, with typos and colloquial forms, each labelled with its intent and slots: product,
+   test, vaccine, condition, document kind, start/end dates resolved against the file's fixed
+   "today"; targets: intent >= 95 %, slots >= 90 %), and on ``bench/nlu_holdout.json``: phrasings
+   written after the rules and never used to tune them (the honest figure). Reference run in the
+   same process: the same rules without typo correction (the ratio shows what correction buys).
+2. Latency of ``Engine.handle`` (message in, replies out; no OCR, no Telegram) for one user holding
+   10 years of history (the store benchmark's generator: 2,000 medications, 20,000 lab results,
+   500 documents) on an encrypted SQLite store, over the questions of the NLU set. Target:
+   median <= 100 ms, p99 <= 300 ms. Reference run: a user with an empty record.
+
+    .venv/bin/python -m bench nlu [--runs 3] [--scale 1.0] [--failures]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import secrets
+import statistics
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.engine import nlu
+from bot.engine.nlu import Intent, normalize, understand
+
+CASES = Path(__file__).with_name("nlu_cases.json")
+HOLDOUT = Path(__file__).with_name("nlu_holdout.json")
+SLOTS = ("product", "test", "vaccine", "condition", "kind", "start", "end")
+
+
+def load_cases(path: Path = CASES) -> tuple[date, list[dict[str, Any]]]:
+    """The labelled cases and the date they are resolved against."""
+    data = json.loads(path.read_text("utf-8"))
+    return date.fromisoformat(data["today"]), data["cases"]
+
+
+def _slot(intent: Intent, name: str) -> str | None:
+    value = getattr(intent, name)
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else normalize(str(value))
+
+
+def score(cases: list[dict[str, Any]], today: date) -> dict[str, Any]:
+    """Intent accuracy, slot accuracy (labelled slots found exactly), failures."""
+    intents_ok = slots_total = slots_ok = 0
+    failures: list[str] = []
+    per_lang: Counter[str] = Counter()
+    per_lang_ok: Counter[str] = Counter()
+    for case in cases:
+        got = understand(case["text"], today)
+        per_lang[case["lang"]] += 1
+        if got.name == case["intent"]:
+            intents_ok += 1
+            per_lang_ok[case["lang"]] += 1
+        else:
+            failures.append(f"intent {case['intent']} != {got.name}: {case['text']}")
+        for name, expected in case["slots"].items():
+            slots_total += 1
+            found = _slot(got, name)
+            if found == normalize(expected) or found == expected:
+                slots_ok += 1
+            else:
+                failures.append(f"slot {name}={expected} != {found}: {case['text']}")
+    return {
+        "cases": len(cases),
+        "intent_accuracy": intents_ok / len(cases),
+        "slot_accuracy": slots_ok / slots_total if slots_total else 1.0,
+        "slots": slots_total,
+        "by_language": {k: per_lang_ok[k] / per_lang[k] for k in sorted(per_lang)},
+        "failures": failures,
+    }
+
+
+def _without_correction(cases: list[dict[str, Any]], today: date) -> dict[str, Any]:
+    original = nlu.correct
+    nlu.correct = lambda tokens, extra=(): list(tokens)  # type: ignore[assignment]
+    try:
+        return score(cases, today)
+    finally:
+        nlu.correct = original  # type: ignore[assignment]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+class _Clock:
+    def __init__(self, now: datetime) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+
+def _seed(store: Any, user_id: int, now: datetime, scale: float) -> int:
+    from store.records import Allergy, Consent, Language, RecordStatus, Vaccination
+
+    with store.vault(user_id) as vault:
+        profile = vault.get_profile()
+        vault.save_profile(
+            profile.model_copy(
+                update={
+                    "consent": Consent(given=True, at=now),
+                    "onboarded": True,
+                    "birth_year": 1960,
+                    "language": Language.FR,
+                    "language_chosen": True,
+                }
+            )
+        )
+        if scale <= 0:
+            return 0
+        from bench.store import _history
+
+        medications, labs, documents = _history(random.Random(11), scale)
+        for document in documents:
+            vault.add_document(document)
+        vault.save_all(medications)
+        vault.save_all(labs)
+        shots = [
+            Vaccination(
+                product="Vaxigrip Tetra",
+                diseases=["influenza"],
+                date=date(year, 10, 20),
+                status=RecordStatus.CONFIRMED,
+                recorded_at=now,
+            )
+            for year in range(2016, 2026)
+        ]
+        vault.save_all(shots)
+        vault.save(
+            Allergy(substance="pénicilline", status=RecordStatus.CONFIRMED, recorded_at=now)
+        )
+        return len(medications) + len(labs) + len(documents) + len(shots) + 1
+
+
+def latency(questions: list[str], scale: float, runs: int) -> dict[str, Any]:
+    """Median and p99 of Engine.handle over ``questions`` for a 10-year user and an empty one."""
+    from bot.engine.engine import Engine
+    from bot.engine.events import TextIn, UserRef
+    from store import open_store
+
+    now = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+
+    def fail(files: object, options: object) -> Any:
+        raise AssertionError("no OCR in this benchmark")
+
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(f"sqlite:///{tmp}/bench.db", secrets.token_bytes(32))
+        try:
+            engine = Engine(store=store, clock=_Clock(now), extract=fail)
+            engine.warm_up()
+            started = time.perf_counter()
+            records = _seed(store, 1, now, scale)
+            seeded = time.perf_counter() - started
+            _seed(store, 2, now, 0)
+
+            async def measure(user_id: int) -> list[float]:
+                user = UserRef(user_id=user_id, chat_id=user_id, language_code="fr")
+                await engine.handle(user, TextIn(text="quels sont mes traitements ?"))  # warm-up
+                times: list[float] = []
+                for _ in range(runs):
+                    for question in questions:
+                        begin = time.perf_counter()
+                        await engine.handle(user, TextIn(text=question))
+                        times.append((time.perf_counter() - begin) * 1000)
+                return times
+
+            history = asyncio.run(measure(1))
+            empty = asyncio.run(measure(2))
+        finally:
+            store.close()
+    for name, times in (("history", history), ("empty", empty)):
+        results[name] = {
+            "median_ms": statistics.median(times),
+            "p99_ms": _percentile(times, 0.99),
+            "n": len(times),
+        }
+    results["records"] = records
+    results["seed_seconds"] = seeded
+    return results
+
+
+def main() -> int:
+    """Print accuracy and latency figures (and ratios against the reference runs)."""
+    parser = argparse.ArgumentParser(prog="bench.nlu")
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--failures", action="store_true", help="list every miss")
+    parser.add_argument("--no-latency", action="store_true")
+    args = parser.parse_args()
+
+    today, cases = load_cases()
+    started = time.perf_counter()
+    result = score(cases, today)
+    per_case_ms = (time.perf_counter() - started) * 1000 / len(cases)
+    reference = _without_correction(cases, today)
+    print(
+        f"NLU dev set: {result['cases']} cases ({result['slots']} labelled slots, "
+        f"rules tuned on it), today={today}"
+    )
+    print(
+        f"intent accuracy: {result['intent_accuracy']:.1%}  (target >= 95%)  "
+        f"by language: " + ", ".join(f"{k} {v:.1%}" for k, v in result["by_language"].items())
+    )
+    print(f"slot accuracy:   {result['slot_accuracy']:.1%}  (target >= 90%)")
+    print(f"understanding:   {per_case_ms:.2f} ms per message")
+    print(
+        f"reference (no typo correction): intent {reference['intent_accuracy']:.1%}, "
+        f"slots {reference['slot_accuracy']:.1%}; ratio intent "
+        f"{result['intent_accuracy'] / max(reference['intent_accuracy'], 1e-9):.3f}x"
+    )
+    holdout_today, holdout = load_cases(HOLDOUT)
+    held = score(holdout, holdout_today)
+    print(
+        f"held-out set ({held['cases']} phrasings written after the rules, never tuned on): "
+        f"intent {held['intent_accuracy']:.1%}, slots {held['slot_accuracy']:.1%}"
+    )
+    if args.failures:
+        for line in result["failures"] + held["failures"]:
+            print("  miss:", line)
+    else:
+        print(f"misses: {len(result['failures'])} (--failures to list them)")
+    ok = result["intent_accuracy"] >= 0.95 and result["slot_accuracy"] >= 0.90
+    if not args.no_latency:
+        questions = [c["text"] for c in cases if c["intent"] in nlu.QUESTIONS]
+        figures = latency(questions, args.scale, args.runs)
+        hist, empty = figures["history"], figures["empty"]
+        print(
+            f"answer latency, 10-year user ({figures['records']} records, seeded in "
+            f"{figures['seed_seconds']:.0f} s): median {hist['median_ms']:.1f} ms, "
+            f"p99 {hist['p99_ms']:.1f} ms over {hist['n']} questions "
+            f"(targets: median <= 100 ms, p99 <= 300 ms)"
+        )
+        print(
+            f"reference, empty record: median {empty['median_ms']:.1f} ms, "
+            f"p99 {empty['p99_ms']:.1f} ms; ratio median "
+            f"{hist['median_ms'] / max(empty['median_ms'], 1e-9):.2f}x"
+        )
+        ok = ok and hist["median_ms"] <= 100
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -153,6 +153,7 @@ class DueItem(_Frozen):
     edition: int
     sources: list[str]
     needs_check: bool
+    cycle: str = ""
 
     @property
     def key(self) -> str:
@@ -171,8 +172,11 @@ class DueItem(_Frozen):
 
     @property
     def cycle_key(self) -> str:
-        """Identifies this occurrence of the rule (to offer it once): rule, dose, start date."""
-        return f"{self.rule_id}:{self.dose or 0}:{self.due_from.isoformat()}"
+        """Identifies this round of the rule, stable from day to day (to offer it once).
+
+        A milestone age, a flu season, a dose number, a pregnancy, the last screening date.
+        """
+        return f"{self.rule_id}:{self.cycle or self.due_from.isoformat()}"
 
 
 def available_editions() -> list[int]:
@@ -320,6 +324,7 @@ class _Evaluator:
         dose: int | None = None,
         reason: str | None = None,
         late_after: date | None = None,
+        cycle: str = "",
     ) -> DueItem | None:
         """A DueItem with its status from the dates, or None when too far ahead."""
         if due_from > self.today:
@@ -346,6 +351,7 @@ class _Evaluator:
             edition=self.calendar.edition,
             sources=[self.calendar.sources.get(s, s) for s in rule.sources],
             needs_check=rule.needs_check,
+            cycle=cycle,
         )
 
     def eligible_now_or_soon(self, rule: Rule) -> date | None:
@@ -391,11 +397,15 @@ class _Evaluator:
                 reason = f"edition {{}} rule {rule.id}; milestone age {milestone}"
                 if last is None:
                     reason += "; no recorded dose"
-                return self.item(rule, start, None, reason=reason, late_after=late)
+                return self.item(
+                    rule, start, None, reason=reason, late_after=late, cycle=f"age{milestone}"
+                )
         if following:
             nxt = following[0]
             reason = f"edition {{}} rule {rule.id}; milestone age {nxt}"
-            return self.item(rule, self.person.date_at_age(nxt), None, reason=reason)
+            return self.item(
+                rule, self.person.date_at_age(nxt), None, reason=reason, cycle=f"age{nxt}"
+            )
         return None
 
     def _season(self, s: Schedule) -> tuple[date, date, date]:
@@ -425,7 +435,7 @@ class _Evaluator:
             due_from = max(due_from, _add_months(doses[-1], s.min_gap_months))
         if due_from > end:
             return None
-        return self.item(rule, due_from, end)
+        return self.item(rule, due_from, end, cycle=f"season{start.year}")
 
     def _series(self, rule: Rule) -> DueItem | None:
         s = rule.schedule
@@ -462,7 +472,7 @@ class _Evaluator:
         if s.season_from and s.season_to:
             due_from, season_end = self._next_season(due_from, s.season_from, s.season_to)
             until = season_end if until is None else min(until, season_end)
-        return self.item(rule, due_from, until, dose=n + 1, late_after=late)
+        return self.item(rule, due_from, until, dose=n + 1, late_after=late, cycle=f"dose{n + 1}")
 
     def _next_season(self, day: date, start: str, end: str) -> tuple[date, date]:
         """The season window containing ``day`` or the next one (season may wrap the year)."""
@@ -482,7 +492,7 @@ class _Evaluator:
             return None
         due_from = _add_months(self.person.birth(), s.ages_months[n])
         late = _add_months(due_from, s.window_months)
-        return self.item(rule, due_from, None, dose=n + 1, late_after=late)
+        return self.item(rule, due_from, None, dose=n + 1, late_after=late, cycle=f"dose{n + 1}")
 
     def _per_condition(self, rule: Rule) -> DueItem | None:
         s = rule.schedule
@@ -511,7 +521,7 @@ class _Evaluator:
             until = season_end if until is None else min(until, season_end)
             if until < due_from:
                 return None
-        return self.item(rule, due_from, until)
+        return self.item(rule, due_from, until, cycle=f"onset{onset}")
 
     def _interval(self, rule: Rule) -> DueItem | None:
         s = rule.schedule
@@ -538,7 +548,15 @@ class _Evaluator:
         if until is not None and due_from > until:
             return None
         late = _add_months(due_from, 6) if last is not None else None
-        return self.item(rule, max(due_from, first_day), until, reason=reason, late_after=late)
+        anchor = last or previous
+        return self.item(
+            rule,
+            max(due_from, first_day),
+            until,
+            reason=reason,
+            late_after=late,
+            cycle=f"after{anchor}" if anchor else "first",
+        )
 
     def _once_in_window(self, rule: Rule) -> DueItem | None:
         first_day = self.eligible_now_or_soon(rule)
@@ -550,7 +568,7 @@ class _Evaluator:
         if last is not None and last >= start:
             return None
         until = self.person.last_day_at_age(e.max_age) if e.max_age is not None else None
-        return self.item(rule, first_day, until)
+        return self.item(rule, first_day, until, cycle=f"window{e.min_age}")
 
 
 def due_preventions(

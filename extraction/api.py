@@ -1,0 +1,221 @@
+"""The extraction pipeline: files in, one ``ExtractedDocument`` (proposed records) out.
+
+Reading (text, PDF text layer, or prepared image + OCR) gives ``ReadPage``s; parsing
+(``extraction.parse``) turns them into records. Synchronous and CPU-bound: the bot runs it off
+the event loop. Several files make one document (the photos of a Telegram album are its pages).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from PIL import Image
+
+from extraction import imaging
+from extraction.errors import ExtractionError, ImageTooSmall, UnreadableDocument
+from extraction.inputs import InputKind, check_size, decode_text, open_image, sniff
+from extraction.ocr.engine import OcrEngine, create_engine
+from extraction.ocr.layout import lines_from_text, page_confidence
+from extraction.options import ExtractionOptions
+from extraction.pdf import iter_pages
+from extraction.result import ExtractedDocument, InputFile
+from extraction.text import ReadPage
+from store.records import ClinicalRecord, new_id
+
+if TYPE_CHECKING:
+    from extraction.parse import ParsedDocument
+
+log = logging.getLogger(__name__)
+
+#: Smallest photo side (pixels) worth reading at all.
+MIN_IMAGE_SIDE = 200
+_MIN_WORD_CONFIDENCE = 0.5
+_MIN_READABLE_CHARS = 10
+
+
+@dataclass
+class _Reading:
+    """Pages read so far from the files of one document."""
+
+    pages: list[ReadPage] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)
+    low_resolution: bool = False
+    images: int = 0
+
+
+def _numbered(page: ReadPage, number: int) -> ReadPage:
+    lines = [line.model_copy(update={"page": number}) for line in page.lines]
+    return page.model_copy(update={"number": number, "lines": lines})
+
+
+def read_image(
+    image: Image.Image, engine: OcrEngine, steps: imaging.Steps = imaging.PHOTO
+) -> tuple[ReadPage, imaging.Prepared]:
+    """Prepare and OCR one page image."""
+    prepared = imaging.prepare(image, steps)
+    return engine.read(prepared.image), prepared
+
+
+def _read_photo(data: bytes, media_type: str, options: ExtractionOptions, into: _Reading) -> None:
+    image = open_image(data, options, media_type)
+    into.images += 1
+    if max(image.size) < MIN_IMAGE_SIDE:
+        raise ImageTooSmall(f"{image.width}x{image.height}")
+    page, prepared = read_image(image, create_engine(options))
+    into.low_resolution |= prepared.low_resolution
+    into.pages.append(_numbered(page, len(into.pages) + 1))
+    into.sources.add("ocr")
+
+
+def _read_pdf(data: bytes, options: ExtractionOptions, into: _Reading) -> None:
+    for pdf_page in iter_pages(data, options):
+        number = len(into.pages) + 1
+        if pdf_page.read is not None:
+            into.pages.append(_numbered(pdf_page.read, number))
+            into.sources.add("pdf_text")
+        elif pdf_page.image is not None:
+            page, prepared = read_image(pdf_page.image, create_engine(options), imaging.SCAN)
+            into.low_resolution |= prepared.low_resolution
+            into.pages.append(_numbered(page, number))
+            into.sources.add("ocr")
+
+
+def _read_file(file: InputFile, options: ExtractionOptions, into: _Reading) -> None:
+    check_size(file.data, options)
+    sniffed = sniff(file.data)
+    if sniffed.kind is InputKind.TEXT:
+        number = len(into.pages) + 1
+        lines = lines_from_text(decode_text(file.data), page=number)
+        into.pages.append(ReadPage(number=number, lines=lines, source="text"))
+        into.sources.add("text")
+    elif sniffed.kind is InputKind.PDF:
+        _read_pdf(file.data, options, into)
+    else:
+        _read_photo(file.data, sniffed.media_type, options, into)
+
+
+def read_files(files: list[InputFile], options: ExtractionOptions) -> list[ReadPage]:
+    """Read every file as consecutive pages of one document (no parsing)."""
+    reading = _Reading()
+    for file in files:
+        _read_file(file, options, reading)
+    return reading.pages
+
+
+def _readable_chars(pages: list[ReadPage]) -> int:
+    total = 0
+    for page in pages:
+        for line in page.lines:
+            if not line.words:  # text input or text layer without boxes: trusted
+                total += sum(ch.isalnum() for ch in line.text)
+            for word in line.words:
+                if word.confidence >= _MIN_WORD_CONFIDENCE:
+                    total += sum(ch.isalnum() for ch in word.text)
+    return total
+
+
+def _parse(
+    pages: list[ReadPage], document_id: str, options: ExtractionOptions
+) -> ParsedDocument | None:
+    try:
+        from extraction.parse import parse_document
+    except ImportError:  # parsers not installed yet: reading still works
+        log.warning("extraction.parse unavailable: no records parsed")
+        return None
+    return parse_document(pages, document_id, options)
+
+
+def _owned(items: Sequence[ClinicalRecord], document_id: str) -> None:
+    for item in items:
+        item.provenance = item.provenance.model_copy(update={"document_id": document_id})
+
+
+def _text_source(sources: set[str]) -> str:
+    if len(sources) == 1:
+        return next(iter(sources))
+    return "mixed" if sources else "ocr"
+
+
+def extract_document(
+    files: list[InputFile], options: ExtractionOptions, document_id: str | None = None
+) -> ExtractedDocument:
+    """Read ``files`` as the pages of one document and propose the records found on it.
+
+    Raises:
+        ExtractionError: the first file that cannot be read (its subclass names why), or
+            ``UnreadableDocument`` / ``ImageTooSmall`` when no text could be read at all.
+    """
+    started = time.perf_counter()
+    if not files:
+        raise UnreadableDocument("no files")
+    document_id = document_id or new_id()
+    reading = _Reading()
+    for file in files:
+        _read_file(file, options, reading)
+    pages = reading.pages
+    if _readable_chars(pages) < _MIN_READABLE_CHARS:
+        if reading.low_resolution:
+            raise ImageTooSmall("no text at this resolution")
+        raise UnreadableDocument("no text")
+    ocr_pages = [page for page in pages if page.source == "ocr"]
+    confidence = page_confidence(ocr_pages)
+    warnings: list[str] = []
+    if reading.low_resolution:
+        warnings.append("low_resolution")
+    if confidence is not None and confidence < options.confidence_threshold:
+        warnings.append("low_confidence")
+    document = ExtractedDocument(
+        document_id=document_id,
+        source_name=", ".join(file.name for file in files),
+        page_count=len(pages),
+        text="\n\n".join(page.text for page in pages),
+        text_source=_text_source(reading.sources),
+        ocr_confidence=confidence,
+    )
+    parsed = _parse(pages, document_id, options)
+    if parsed is not None:
+        for items in (parsed.medications, parsed.lab_results, parsed.vaccinations):
+            _owned(items, document_id)
+        _owned(parsed.allergies, document_id)
+        document = document.model_copy(
+            update={
+                "kind": parsed.kind,
+                "kind_confidence": parsed.kind_confidence,
+                "document_date": parsed.document_date,
+                "prescriber": parsed.prescriber,
+                "medications": list(parsed.medications),
+                "lab_results": list(parsed.lab_results),
+                "vaccinations": list(parsed.vaccinations),
+                "allergies": list(parsed.allergies),
+            }
+        )
+        warnings.extend(w for w in parsed.warnings if w not in warnings)
+    if document.item_count == 0 and "no_medical_content" not in warnings:
+        warnings.append("no_medical_content")
+    seconds = round(time.perf_counter() - started, 3)
+    log.info(
+        "extracted document %s: %d pages, %d items, %.2fs",
+        document_id,
+        len(pages),
+        document.item_count,
+        seconds,
+    )
+    return document.model_copy(update={"warnings": warnings, "seconds": seconds})
+
+
+def extract(
+    files: list[InputFile], options: ExtractionOptions
+) -> list[ExtractedDocument | ExtractionError]:
+    """One document per file (the CLI's view); an unreadable file gives its error in place."""
+    results: list[ExtractedDocument | ExtractionError] = []
+    for file in files:
+        try:
+            results.append(extract_document([file], options))
+        except ExtractionError as exc:
+            log.info("extraction failed: %s", exc.code)
+            results.append(exc)
+    return results

@@ -1,0 +1,101 @@
+"""Image preparation before OCR: page, orientation, deskew, illumination, size, binarisation.
+
+Each step can be switched off (``Steps``) so that ``bench/ocr_engines.py`` measures what it brings;
+the defaults keep the steps that measurably helped.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+
+from extraction.imaging.enhance import (
+    MIN_READABLE_TEXT_HEIGHT,
+    binarize,
+    normalize_illumination,
+    resample,
+    resample_factor,
+    text_height,
+)
+from extraction.imaging.orientation import deskew, turn_sideways, upright
+from extraction.imaging.page import flatten_page
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Steps:
+    """Which preparation steps run."""
+
+    page: bool = True
+    orientation: bool = True
+    deskew: bool = True
+    illumination: bool = True
+    resample: bool = True
+    binarize: bool = False
+    osd: bool = True
+
+
+PHOTO = Steps()
+SCAN = Steps(page=False)
+
+
+@dataclass
+class Prepared:
+    """A page image ready for OCR and what was done to it."""
+
+    image: Image.Image
+    flattened: bool = False
+    rotation: int = 0
+    skew: float = 0.0
+    scale: float = 1.0
+    text_height: float | None = None
+    low_resolution: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def prepare(image: Image.Image, steps: Steps = PHOTO) -> Prepared:
+    """Run the enabled steps on a grayscale page image."""
+    gray = np.asarray(image.convert("L"), dtype=np.uint8)
+    result = Prepared(image=image)
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.timings[name] = round(now - clock, 4)
+        clock = now
+
+    if steps.page:
+        gray, result.flattened = flatten_page(gray)
+        lap("page")
+    if steps.orientation:
+        gray, result.rotation = turn_sideways(gray)
+        lap("sideways")
+    if steps.deskew:
+        gray, result.skew = deskew(gray)
+        lap("deskew")
+    if steps.orientation:
+        gray, flip = upright(gray, use_osd=steps.osd)
+        result.rotation = (result.rotation + flip) % 360
+        lap("upright")
+    if steps.illumination:
+        gray = normalize_illumination(gray)
+        lap("illumination")
+    measured = text_height(gray)
+    result.text_height = measured
+    result.low_resolution = measured is not None and measured < MIN_READABLE_TEXT_HEIGHT
+    if steps.resample:
+        result.scale = resample_factor(measured, gray.shape)
+        gray = resample(gray, result.scale)
+        lap("resample")
+    if steps.binarize:
+        gray = binarize(gray)
+        lap("binarize")
+    result.image = Image.fromarray(gray)
+    log.debug("prepared page: %s", result.timings)
+    return result

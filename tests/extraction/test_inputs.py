@@ -7,8 +7,8 @@ import struct
 import subprocess
 import sys
 import textwrap
-import zlib
 import zipfile
+import zlib
 
 import pytest
 from PIL import Image
@@ -74,7 +74,7 @@ def test_heic_is_read_through_pillow_heif():
 
 def test_pdf_and_text_are_sniffed():
     assert sniff(b"%PDF-1.7\n...").kind is InputKind.PDF
-    assert sniff("Doliprane 1000 mg : 1 cp matin et soir".encode()).kind is InputKind.TEXT
+    assert sniff(b"Doliprane 1000 mg : 1 cp matin et soir").kind is InputKind.TEXT
     assert sniff("\ufeffAllergie : pénicilline".encode()).kind is InputKind.TEXT
 
 

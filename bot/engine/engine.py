@@ -197,6 +197,20 @@ class Engine:
             handler = _consent_handler
         if isinstance(event, ButtonIn | CommandIn) and onboarding.is_erase_confirmation(event):
             return onboarding.erase(self.store, user, event, self.config.default_language)
+        try:
+            return self._turn(user, event, handler)
+        except Exception as exc:
+            if errors.code_of(exc) != "concurrent_update":
+                raise
+            log.info("concurrent update, retrying once")
+            return self._turn(user, event, handler)
+
+    def _turn(
+        self,
+        user: UserRef,
+        event: Event | None,
+        handler: Callable[[Turn, Event | None], list[Reply]],
+    ) -> list[Reply]:
         now = self.clock.now()
         with self.store.vault(user.user_id) as vault:
             profile = vault.get_profile()

@@ -196,6 +196,9 @@ def summary(turn: Turn, draft: ExtractedDocument) -> list[Reply]:
     if draft.allergies:
         parts.append(tr("intake.allergies"))
         parts.extend(bullet(a.substance) for a in draft.allergies)
+    for warning in draft.warnings:
+        if tr.has(f"intake.warning.{warning}"):
+            parts.append(tr(f"intake.warning.{warning}"))
     questions = _questions(draft, tr)
     if questions:
         parts.append(tr("intake.uncertain"))

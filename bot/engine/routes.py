@@ -10,7 +10,7 @@ from bot.engine.commands import COMMANDS
 from bot.engine.dialogue import ONBOARDING, Step, step_of
 from bot.engine.events import ButtonIn, CommandIn, Event, TextIn, UnsupportedIn
 from bot.engine.nlu import STATEMENTS, Intent, normalize, understand
-from bot.engine.replies import Reply, Text
+from bot.engine.replies import LeaveChat, Reply, Text
 from bot.engine.turn import Turn
 from store.records import DialogueState, Medication
 
@@ -34,7 +34,11 @@ def route(turn: Turn, event: Event | None) -> list[Reply]:
 def unsupported(turn: Turn, event: Event | None) -> list[Reply]:
     """A sticker, a voice note, an oversized file: say what carnet accepts."""
     what = event.what if isinstance(event, UnsupportedIn) else ""
-    key = "error.file_too_big" if what == "file_too_big" else "error.unsupported"
+    if what == "group_chat":
+        return [Text(text=turn.tr("group.refused")), LeaveChat()]
+    key = {"file_too_big": "error.file_too_big", "edited_message": "error.edited"}.get(
+        what, "error.unsupported"
+    )
     return [Text(text=turn.tr(key))]
 
 
@@ -122,6 +126,8 @@ def text(turn: Turn, event: TextIn) -> list[Reply]:
             turn.set_state(turn.state.model_copy(update={"step": Step.CONFIRM_DOCUMENT.value}))
             return [Text(text=tr("intake.still_pending"))]
         return intake.correct(turn, event.text)
+    if step is Step.CONFIRM_DOCUMENT and words in YES and turn.state.document_id:
+        return intake.on_document_button(turn, intake.OK + turn.state.document_id)
     if step is Step.CONFIRM_DOCUMENT and intake.looks_like_correction(event.text):
         replies = intake.correct(turn, event.text)
         if replies and replies[0].text != tr("intake.correction_not_understood"):  # type: ignore[union-attr]

@@ -303,6 +303,10 @@ MESSAGES: dict[str, str] = {
     "intake.labs": "🧪 Results:",
     "intake.vaccinations": "💉 Vaccines:",
     "intake.allergies": "⚠️ Allergies mentioned:",
+    "intake.warning.low_confidence": "⚠️ The reading is uncertain (blurry or dark photo): "
+    "check every line carefully.",
+    "intake.warning.low_resolution": "⚠️ The photo is small: if values are missing, "
+    "send it as a file.",
     "intake.uncertain": "❓ Please check:",
     "intake.read_as": '(I read "{value}")',
     "intake.question": "{name}: {field} {seen} — is it right?",
@@ -411,6 +415,7 @@ MESSAGES: dict[str, str] = {
     "error.busy": "I was already handling another message: could you send yours again?",
     "error.unknown_user": "I don't know you yet: type /start.",
     "error.file_too_big": "This file is too big for me (20 MB max). Send a lighter photo or PDF.",
+    "error.edited": "I don't take edited messages into account: send a new message instead.",
     "error.unsupported": "I only understand text, photos and PDFs.",
     "error.export_unavailable": "Export is not available right now. Try again later.",
     "error.internal": "Sorry, something went wrong on my side. Try again in a moment.",

@@ -314,6 +314,10 @@ MESSAGES: dict[str, str] = {
     "intake.labs": "🧪 Résultats :",
     "intake.vaccinations": "💉 Vaccins :",
     "intake.allergies": "⚠️ Allergies mentionnées :",
+    "intake.warning.low_confidence": "⚠️ La lecture est incertaine (photo floue ou mal éclairée) : "
+    "vérifiez bien chaque ligne.",
+    "intake.warning.low_resolution": "⚠️ La photo est de petite taille : si des valeurs manquent, "
+    "envoyez-la en tant que fichier.",
     "intake.uncertain": "❓ À vérifier :",
     "intake.read_as": "(j'ai lu « {value} »)",
     "intake.question": "{name} : {field} {seen} — est-ce juste ?",
@@ -428,6 +432,8 @@ MESSAGES: dict[str, str] = {
     "error.unknown_user": "Je ne vous connais pas encore : tapez /start.",
     "error.file_too_big": "Ce fichier est trop gros pour moi (20 Mo maximum). Envoyez une photo "
     "ou un PDF plus léger.",
+    "error.edited": "Je ne tiens pas compte des messages modifiés : envoyez plutôt un nouveau "
+    "message.",
     "error.unsupported": "Je ne comprends que le texte, les photos et les PDF.",
     "error.export_unavailable": "L'export n'est pas disponible pour le moment. Réessayez plus "
     "tard.",

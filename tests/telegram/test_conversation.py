@@ -4,6 +4,7 @@ application, talking to the fake Bot API over HTTP as a user's Telegram client w
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,9 @@ def prescription_photo(tmp_path: Path) -> tuple[bytes, list[str]]:
 
 
 @pytest.mark.tesseract
+@pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason="needs the tesseract binary (make run installs it)"
+)
 async def test_prescription_photo_read_confirmed_then_listed(bot_api: FakeBotApi, tmp_path: Path):
     image, names = prescription_photo(tmp_path)
     alice = bot_api.user(1001)
@@ -161,3 +165,36 @@ async def test_lab_pdf_confirmed_then_chart_photo_and_export_documents(
     assert archive.upload().filename.endswith(".zip")
     assert archive.upload().data[:2] == b"PK"
     assert summary_pdf.upload().data[:5] == b"%PDF-"
+
+
+async def test_forged_button_with_another_users_document_id_changes_nothing(
+    bot_api: FakeBotApi, tmp_path: Path
+):
+    import asyncio
+    import zipfile
+
+    truth, draft = build_document(7, "lab_report", 0)
+    files = render_document(tmp_path, truth, draft, ["text_pdf"])
+    pdf = (tmp_path / files["text_pdf"][0]).read_bytes()
+    alice = bot_api.user(1001)
+    mallory = bot_api.user(6666)
+    await asyncio.gather(onboard(alice), onboard(mallory))
+
+    await alice.send_document(pdf, file_name="bilan.pdf")
+    summary = await alice.expect(lambda c: INTAKE_OK in " ".join(c.callback_data), within=30)
+    alice_ok = next(d for d in summary.callback_data if d.startswith(INTAKE_OK))
+
+    await mallory.press_data(alice_ok)
+    await mallory.press_data(alice_ok.replace(INTAKE_OK, "doc:no:"))
+    await bot_api.wait_quiet(0.2)
+    assert not any("Sodium" in c.text for c in mallory.replies())
+
+    await alice.press(alice_ok)
+    saved = await alice.expect(lambda c: not c.buttons)
+    assert "15" in saved.text, "Alice's document was neither confirmed nor discarded by Mallory"
+
+    await mallory.send_command("/export")
+    archive = await mallory.expect(lambda c: c.method == "sendDocument")
+    with zipfile.ZipFile(io.BytesIO(archive.upload().data)) as zipped:
+        content = b"".join(zipped.read(name) for name in zipped.namelist())
+    assert b"Sodium" not in content and b"Natr" not in content

@@ -287,6 +287,13 @@ class Dispatcher:
                 drops.append(due.occurrence_id)
                 continue
             touched.add(reminder.id)
+            if reminder.kind == ReminderKind.SUMMARY and not weekly_adherence(vault, now):
+                # No dose this week: say nothing; once no treatment is left, stop summarising.
+                drops.append(due.occurrence_id)
+                if not any(r.kind == ReminderKind.INTAKE and r.active for r in reminders.values()):
+                    vault.save_reminder(reminder.model_copy(update={"active": False}))
+                    touched.discard(reminder.id)
+                continue
             if reminder.kind == ReminderKind.INTAKE and now - due.due_at > self.grace:
                 missed.append((due, reminder))
                 continue

@@ -79,6 +79,7 @@ class IntakeRule(BaseModel):
     every_days: int = 1
     weekdays: list[int] = Field(default_factory=list)
     start: date
+    begin: datetime | None = None
     total: int | None = None
     dose: str | None = None
 
@@ -192,8 +193,14 @@ def _dose_text(posology: Posology) -> str | None:
     return f"{value} {posology.dose.unit}" if posology.dose.unit else value
 
 
-def intake_rule(medication: Medication, profile: UserProfile, today: date) -> IntakeRule | None:
-    """The intake schedule of a medication, or None ('si besoin', nothing schedulable)."""
+def intake_rule(
+    medication: Medication, profile: UserProfile, today: date, start: date | None = None
+) -> IntakeRule | None:
+    """The intake schedule of a medication, or None ('si besoin', nothing schedulable).
+
+    The course starts on the medication's start date, else ``start`` (the first plan's start
+    when re-planning), else ``today``.
+    """
     p = medication.posology
     prefs = profile.reminders
     if p.as_needed:
@@ -222,7 +229,7 @@ def intake_rule(medication: Medication, profile: UserProfile, today: date) -> In
             {WEEKDAYS.index(d[:3].lower()) for d in p.days_of_week if d[:3].lower() in WEEKDAYS}
         )
         if not weekdays:
-            weekdays = [(medication.start_date or today).weekday()]
+            weekdays = [(medication.start_date or start or today).weekday()]
         every_days = 1
         times = times or _default_times(1, prefs)
     elif unit == PeriodUnit.DAY and p.period and p.period > 1:
@@ -242,15 +249,15 @@ def intake_rule(medication: Medication, profile: UserProfile, today: date) -> In
     if p.duration is not None:
         total = max(1, round(p.duration.days * per_day))
     elif medication.end_date is not None:
-        start = medication.start_date or today
-        total = max(1, round(((medication.end_date - start).days + 1) * per_day))
+        first = medication.start_date or start or today
+        total = max(1, round(((medication.end_date - first).days + 1) * per_day))
     return IntakeRule(
         fp=_fingerprint(medication, profile),
         times=[t.strftime("%H:%M") for t in shifted] if interval is None else [],
         interval_hours=interval,
         every_days=every_days,
         weekdays=weekdays,
-        start=medication.start_date or today,
+        start=medication.start_date or start or today,
         total=total,
         dose=_dose_text(p),
     )
@@ -310,7 +317,7 @@ def intake_occurrences(
     With a total (a duration), the rule's first ``total`` instants from its start are the course;
     only those still ahead are returned. Without one, up to ``now + CHRONIC_HORIZON``.
     """
-    begin = _start_instant(rule, profile, now)
+    begin = rule.begin or _start_instant(rule, profile, now)
     horizon_end = now + CHRONIC_HORIZON
     out: list[Occurrence] = []
     for index, instant in enumerate(_instants(rule, profile, begin)):
@@ -390,8 +397,19 @@ def renewal_plan(
     return plan
 
 
-def plan_medication(medication: Medication, profile: UserProfile, now: datetime) -> Plan:
-    """Intake and renewal reminders for one confirmed, active medication (empty otherwise)."""
+def plan_medication(
+    medication: Medication,
+    profile: UserProfile,
+    now: datetime,
+    *,
+    start: date | None = None,
+    begin: datetime | None = None,
+) -> Plan:
+    """Intake and renewal reminders for one confirmed, active medication (empty otherwise).
+
+    ``start`` and ``begin`` are the course's first day and first instant when re-planning (the
+    earlier plan's), so changing reminder hours does not restart a 7-day course.
+    """
     plan = Plan()
     if medication.status != RecordStatus.CONFIRMED:
         return plan
@@ -401,8 +419,10 @@ def plan_medication(medication: Medication, profile: UserProfile, now: datetime)
     if medication.end_date is not None and medication.end_date < today:
         return plan
     fingerprint = _fingerprint(medication, profile)
-    rule = intake_rule(medication, profile, today)
+    rule = intake_rule(medication, profile, today, start)
     if rule is not None:
+        first = begin if begin is not None and medication.start_date is None else None
+        rule = rule.model_copy(update={"begin": first or _start_instant(rule, profile, now)})
         reminder = Reminder(
             kind=ReminderKind.INTAKE,
             subject_id=medication.id,
@@ -571,6 +591,8 @@ def sync(vault: Vault, now: datetime) -> Plan:
     existing = vault.list_reminders()
     added = Plan()
     current: dict[str, set[str]] = {}
+    starts: dict[str, date] = {}
+    begins: dict[str, datetime] = {}
     for reminder in existing:
         if (
             reminder.subject_id
@@ -581,12 +603,23 @@ def sync(vault: Vault, now: datetime) -> Plan:
                 ReminderKind.RENEWAL,
             )
         ):
-            current.setdefault(reminder.subject_id, set()).add(str(parse_rule(reminder).get("fp")))
+            rule = parse_rule(reminder)
+            current.setdefault(reminder.subject_id, set()).add(str(rule.get("fp")))
+            if reminder.kind == ReminderKind.INTAKE and "start" in rule:
+                starts[reminder.subject_id] = date.fromisoformat(rule["start"])
+                if rule.get("begin"):
+                    begins[reminder.subject_id] = datetime.fromisoformat(rule["begin"])
     for medication in medications.values():
         fp = _fingerprint(medication, profile)
         if current.get(medication.id) == {fp}:
             continue
-        plan = plan_medication(medication, profile, now)
+        plan = plan_medication(
+            medication,
+            profile,
+            now,
+            start=starts.get(medication.id),
+            begin=begins.get(medication.id),
+        )
         if medication.id in current:
             _deactivate(vault, existing, medication.id)
         elif not plan.reminders:

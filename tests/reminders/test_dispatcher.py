@@ -356,3 +356,16 @@ def _run_dispatcher_grace(url, master_key, clock, sender, rounds: int) -> None:
         asyncio.run(loop())
     finally:
         store.close()
+
+
+async def test_no_weekly_summary_once_the_course_is_over(store, sender, clock):
+    enrol(store, 7, START, amoxicilline(days=1))
+    d = dispatcher(store, sender, clock)
+    while clock.now() < START + timedelta(days=15):
+        await d.tick()
+        clock.advance(hours=1)
+    summaries = [t for t in sender.texts if "adherence" in t]
+    assert summaries == [
+        "reminders.adherence.title\nreminders.adherence.line(name=Amoxicilline,taken=0,total=2)"
+    ]
+    # The weeks after are silent: nothing was due.

@@ -267,3 +267,23 @@ def test_sync_is_idempotent_and_replans_a_changed_posology(store):
         assert not [
             r for r in vault.list_reminders() if r.kind == ReminderKind.INTAKE and r.active
         ]
+
+
+def test_changing_reminder_hours_mid_course_keeps_the_remaining_doses(store):
+    posology = Posology(
+        when=[TimeOfDay.MORNING, TimeOfDay.EVENING], duration=Duration(value=7, unit="d")
+    )
+    started = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)  # first dose Friday evening
+    with store.vault(42) as vault:
+        vault.save(med(posology))
+        first = intakes(sync(vault, started))
+        assert len(first) == 14
+        # On Sunday at noon four doses are past; the user moves the evening hour to 21:00.
+        later = datetime(2026, 3, 29, 10, 0, tzinfo=UTC)
+        profile = vault.get_profile()
+        prefs = profile.reminders.model_copy(update={"evening": time(21, 0)})
+        vault.save_profile(profile.model_copy(update={"reminders": prefs}))
+        replanned = local(intakes(sync(vault, later)))
+    assert len(replanned) == 10
+    assert (replanned[0].day, replanned[0].hour) == (29, 21)
+    assert (replanned[-1].day, replanned[-1].hour) == (3, 8)  # same last dose as planned

@@ -314,7 +314,7 @@ class SlowForBob(EchoEngine):
         import asyncio
 
         if user.user_id == 2002 and isinstance(event, TextIn) and event.text == "lent":
-            await asyncio.sleep(0.8)
+            await asyncio.sleep(1.5)
         return await super().handle(user, event, emit)
 
 
@@ -328,7 +328,7 @@ async def test_users_run_concurrently_and_each_user_in_order(
         await bob.send_text("lent")
         await bob.send_text("après")
         await alice.send_text("vite")
-        await alice.expect_text("echo: vite", within=0.6)
+        await alice.expect_text("echo: vite", within=1.2)
         assert not bob.replies(), "Bob's second message waits for his first"
         await bob.expect_text("echo: lent")
         await bob.expect_text("echo: après")

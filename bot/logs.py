@@ -19,19 +19,20 @@ OWN = ("carnet", "bot.", "store.", "extraction.")
 
 
 class RedactionFilter(logging.Filter):
-    """Masks bot tokens and strips the arguments of third-party debug records."""
+    """Masks bot tokens everywhere; blanks the arguments of third-party records below WARNING."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Redact the record in place; always keep it."""
-        if not record.name.startswith(OWN) and record.levelno < logging.WARNING:
-            record.msg = TOKEN.sub("bot<redacted>", str(record.msg))
-            if record.args:
-                record.args = tuple(
-                    TOKEN.sub("bot<redacted>", a) if isinstance(a, str) else a
-                    for a in (record.args if isinstance(record.args, tuple) else (record.args,))
-                )
-        elif isinstance(record.msg, str):
-            record.msg = TOKEN.sub("bot<redacted>", record.msg)
+        own = record.name.startswith(OWN)
+        if not own and record.levelno < logging.WARNING and record.args:
+            count = len(record.args) if isinstance(record.args, tuple) else 1
+            record.args = tuple("<redacted>" for _ in range(count))
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        record.msg = TOKEN.sub("bot<redacted>", message)
+        record.args = None
         return True
 
 

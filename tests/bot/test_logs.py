@@ -48,3 +48,20 @@ def test_redaction_filter_masks_bot_tokens():
     )
     RedactionFilter().filter(record)
     assert "ABCdef" not in record.getMessage() and "bot<redacted>" in record.getMessage()
+
+
+def test_redaction_filter_blanks_third_party_debug_arguments():
+    record = logging.LogRecord(
+        "telegram.ext.ExtBot",
+        logging.DEBUG,
+        __file__,
+        1,
+        "Call to Bot API endpoint `%s` finished with return value `%s`",
+        ("sendMessage", {"text": "Vos traitements : Levothyrox"}),
+        None,
+    )
+    RedactionFilter().filter(record)
+    assert "Levothyrox" not in record.getMessage()
+    own = logging.LogRecord("carnet.engine", logging.INFO, __file__, 1, "handled n=%d", (3,), None)
+    RedactionFilter().filter(own)
+    assert own.getMessage() == "handled n=3"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, exists, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from store.crypto import MasterKey, Sealer, new_data_key
@@ -27,6 +27,10 @@ from store.sql.schema import (
 log = logging.getLogger(__name__)
 
 
+def _lock_key(account_id: Any) -> Any:
+    return func.hashtextextended(account_id, 0)
+
+
 def lock_account(conn: Connection, account_id: str) -> None:
     """Serialise transactions on one account across instances, until this transaction ends.
 
@@ -35,9 +39,19 @@ def lock_account(conn: Connection, account_id: str) -> None:
     lock (``BEGIN IMMEDIATE``).
     """
     if conn.dialect.name == "postgresql":
-        digest = hashlib.sha256(b"carnet-account|" + account_id.encode()).digest()
-        key = int.from_bytes(digest[:8], "big", signed=True)
-        conn.execute(select(func.pg_advisory_xact_lock(key)))
+        conn.execute(select(func.pg_advisory_xact_lock(_lock_key(literal(account_id)))))
+
+
+def find_and_lock_account(conn: Connection, lookup_hash: bytes) -> str | None:
+    """``find_account`` and ``lock_account`` in one round trip."""
+    if conn.dialect.name != "postgresql":
+        return find_account(conn, lookup_hash)
+    row = conn.execute(
+        select(accounts.c.id, func.pg_advisory_xact_lock(_lock_key(accounts.c.id))).where(
+            accounts.c.lookup_hash == lookup_hash
+        )
+    ).first()
+    return None if row is None else str(row[0])
 
 
 def find_account(conn: Connection, lookup_hash: bytes) -> str | None:

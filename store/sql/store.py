@@ -61,12 +61,14 @@ class SqlStore:
         digest = self._lookup.digest(user_key)
 
         def account(conn: Connection) -> str:
-            found = acc.find_account(conn, digest)
+            found = acc.find_and_lock_account(conn, digest)
             if found is not None:
                 return found
             if not create:
                 raise UnknownUser("no account for this user")
-            return acc.create_account(conn, digest, self._master)
+            created = acc.create_account(conn, digest, self._master)
+            acc.lock_account(conn, created)
+            return created
 
         with self._transaction(account, profile_id) as vault:
             yield vault
@@ -74,7 +76,12 @@ class SqlStore:
     @contextmanager
     def vault_for_account(self, account_id: str, profile_id: str) -> Iterator[SqlVault]:
         """Same as ``vault`` for a known internal account id (reminders, workers)."""
-        with self._transaction(lambda _conn: account_id, profile_id) as vault:
+
+        def account(conn: Connection) -> str:
+            acc.lock_account(conn, account_id)
+            return account_id
+
+        with self._transaction(account, profile_id) as vault:
             yield vault
 
     @contextmanager
@@ -90,6 +97,7 @@ class SqlStore:
             try:
                 vault = self._open(conn, account(conn), profile_id)
                 yield vault
+                vault.flush()
                 old = vault.version
                 if vault.dirty:
                     conn.execute(
@@ -110,7 +118,6 @@ class SqlStore:
             self._cache.commit(vault.profile_id, old, old + 1, vault.saved, vault.deleted)
 
     def _open(self, conn: Connection, account_id: str, profile_id: str | None) -> SqlVault:
-        acc.lock_account(conn, account_id)
         query = select(
             profiles.c.id,
             profiles.c.is_default,

@@ -69,6 +69,7 @@ class SqlVault:
         self.dirty = False
         self.saved: dict[str, dict[str, Any]] = {}
         self.deleted: dict[str, set[str]] = {}
+        self._pending: dict[tuple[str, str], dict[str, Any]] = {}
 
     @property
     def account_id(self) -> str:
@@ -277,18 +278,23 @@ class SqlVault:
             self._upsert_records(kind, items)
 
     def _upsert_records(self, kind: str, items: Sequence[BaseModel]) -> None:
-        rows = []
+        """Seal now; write with the next read or at commit, in one multi-row statement."""
         for item in items:
             record_id: str = item.id  # type: ignore[attr-defined]
-            rows.append(
-                {
-                    "profile_id": self._profile_id,
-                    "kind": kind,
-                    "id": record_id,
-                    "payload": self._codec.seal_record(kind, record_id, item),
-                }
-            )
+            self._pending[(kind, record_id)] = {
+                "profile_id": self._profile_id,
+                "kind": kind,
+                "id": record_id,
+                "payload": self._codec.seal_record(kind, record_id, item),
+            }
             self._saved(kind, item, record_id)
+
+    def flush(self) -> None:
+        """Write the pending record upserts (called before reads and before commit)."""
+        if not self._pending:
+            return
+        rows = list(self._pending.values())
+        self._pending.clear()
         for start in range(0, len(rows), _CHUNK):
             stmt = self._upsert(records).values(rows[start : start + _CHUNK])
             stmt = stmt.on_conflict_do_update(
@@ -306,6 +312,7 @@ class SqlVault:
         cached = self._cached(kind)
         if cached is not None:
             return cached
+        self.flush()
         rows = self._conn.execute(
             select(records.c.id, records.c.payload).where(
                 records.c.profile_id == self._profile_id, records.c.kind == kind
@@ -330,6 +337,7 @@ class SqlVault:
 
     def _get(self, model: type[R], record_id: str) -> R | None:
         kind = kind_of(model)
+        self.flush()
         row = self._conn.execute(
             select(records.c.id, records.c.payload).where(
                 records.c.profile_id == self._profile_id,
@@ -344,6 +352,7 @@ class SqlVault:
         return self._delete(kind_of(kind), record_id)
 
     def _delete(self, kind: str, record_id: str) -> bool:
+        self.flush()
         result = self._conn.execute(
             delete(records).where(
                 records.c.profile_id == self._profile_id,

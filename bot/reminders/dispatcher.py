@@ -57,6 +57,10 @@ logger = logging.getLogger(__name__)
 
 RETRY_WINDOW = timedelta(days=1)
 GONE_CODES = frozenset({"erased", "unknown_user"})
+# Telegram's global limit is about 30 messages per second. A bucket of 29/s holding at most one
+# token never puts more than 30 messages in any one-second window.
+SEND_RATE = 29.0
+SEND_BURST = 1
 # Sender errors that retrying cannot fix (the user blocked carnet, the chat is gone): by class
 # name, since this package never imports the Telegram library.
 PERMANENT_ERRORS = frozenset({"Forbidden", "BadRequest", "NotPrivateChat", "ChatMigrated"})
@@ -133,10 +137,10 @@ class Dispatcher:
         translators: TranslatorFactory = default_translators,
         grace: timedelta = timedelta(hours=1),
         lease: timedelta = timedelta(minutes=5),
-        batch: int = 200,
+        batch: int = 50,
         max_per_tick: int = 2000,
-        rate: float = 30.0,
-        burst: int = 30,
+        rate: float = SEND_RATE,
+        burst: int = SEND_BURST,
         concurrency: int = 8,
         bucket: TokenBucket | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,

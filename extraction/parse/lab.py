@@ -25,16 +25,21 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from rapidfuzz import fuzz
+
 from extraction.options import ExtractionOptions
 from extraction.parse.dates import find_dates
 from extraction.parse.lines import Line, flag, provenance
 from extraction.parse.patterns.false_positives import is_header_line
 from extraction.parse.patterns.normalize import simplify
 from extraction.parse.patterns.numbers import parse_number
-from extraction.reference.labtests import lookup_lab_test
+from extraction.reference.labtests import LabTest, LabTestMatch, lab_tests, lookup_lab_test
 from store.records import Coding, Interpretation, LabResult, ReferenceRange
 
-_VALUE = re.compile(r"(?<![\w(/.,-])(?P<cmp>[<>]=?\s?)?(?P<num>\d+(?:[.,]\d+)?)(?![\w)/-]|[.,]\d)")
+# ":" as a decimal mark is an OCR misreading of "." ("1:95")
+_VALUE = re.compile(
+    r"(?<![\w(/.,:-])(?P<cmp>[<>]=?\s?)?(?P<num>\d+(?:[.,:]\d+)?)(?![\w)/:-]|[.,]\d)"
+)
 _FLAG = re.compile(r"^\s*(?P<flag>\*{1,3}|[HL](?![a-zA-Z])|↑|↓|\+\+?|--?|\(H\)|\(L\))")
 _UNIT = re.compile(
     r"^\s*(?P<unit>mL/min/1[,.]73\s?m[²2?]?|mL/min|(?:10\^?\d+|10[⁹¹²]+)/L|"
@@ -42,6 +47,8 @@ _UNIT = re.compile(
 )
 _RANGE_PAIR = re.compile(
     r"\(?\s*(?P<low>\d+(?:[.,]\d+)?)\s*(?:-|à|a|to|–)\s*(?P<high>\d+(?:[.,]\d+)?)\s*\)?"
+    # OCR may lose the dash of "(3,5 - 5,1)": a pair in parentheses is still a range
+    r"|\(\s*(?P<low2>\d+(?:[.,]\d+)?)\s+(?P<high2>\d+(?:[.,]\d+)?)\s*\)"
 )
 _RANGE_BOUND = re.compile(
     r"\(?\s*(?P<op>[<>≤≥]=?|inf\.?\s*[àa]|sup\.?\s*[àa])\s*(?P<num>\d+(?:[.,]\d+)?)\s*\)?"
@@ -57,12 +64,14 @@ _PREVIOUS_HEADER = re.compile(
 )
 _BIRTH = re.compile(r"\bn[ée]+\s*\(?e?\)?\s+le\b|\bnaissance\b|\bdate of birth\b|\bdob\b", re.I)
 _LEADERS = re.compile(r"(?:\s*[.·_…]{2,}\s*)+")
+_GUESS_SCORE = 70.0
+_EDGE_JUNK = re.compile(r"^[\s|!\[\]{}]+")
 _NOT_UNIT = {"a", "à", "to", "h", "l", "inf", "sup", "de", "le"}
 # Tesseract reads dot leaders as short runs of these letters ("vice ccc cece eee eens").
 _LEADER_JUNK = re.compile(r"^[.,:;'`·_\-ceiwvnsoaru]{1,6}$")
 _UNIT_FOLDS = [
     (re.compile(r"mot"), "mol"),
-    (re.compile(r"^[upi](?=mol|g/|g$|ui|l)"), "µ"),
+    (re.compile(r"^[upiy](?=mol|g/|g$|ui|l)"), "µ"),
     (re.compile(r"[²?]"), "2"),
     (re.compile(r","), "."),
     (re.compile(r"\s+"), ""),
@@ -143,7 +152,8 @@ def _range(text: str) -> tuple[ReferenceRange | None, int]:
     """The reference range at the start of ``text`` and where it ends."""
     pair = _RANGE_PAIR.match(text)
     if pair:
-        low, high = parse_number(pair.group("low")), parse_number(pair.group("high"))
+        low = parse_number(pair.group("low") or pair.group("low2"))
+        high = parse_number(pair.group("high") or pair.group("high2"))
         if low is not None and high is not None and low <= high:
             return ReferenceRange(low=low, high=high, text=pair.group(0).strip()), pair.end()
     bound = _RANGE_BOUND.match(text)
@@ -156,16 +166,42 @@ def _range(text: str) -> tuple[ReferenceRange | None, int]:
     return None, 0
 
 
+def guess_test(name: str, unit: str) -> LabTestMatch | None:
+    """A test whose usual unit is ``unit`` and whose name is close to the first words read.
+
+    Used only on rows with a value, a unit and a range (a garbled name in a lab table); the
+    result is flagged ``uncertain_test`` for confirmation.
+    """
+    key = _unit_key(unit)
+    candidates = [t for t in lab_tests() if t.unit and _unit_key(t.unit) == key]
+    words = name.split()
+    best: tuple[LabTest, float] | None = None
+    for size in (1, 2):
+        if len(words) < size:
+            break
+        written = " ".join(words[:size]).lower()
+        for test in candidates:
+            for known in (test.fr, test.en, *test.aliases):
+                if len(known) < 4:
+                    continue
+                score = fuzz.ratio(written, known.lower())
+                if score >= _GUESS_SCORE and (best is None or score > best[1]):
+                    best = (test, score)
+    if best is None:
+        return None
+    return LabTestMatch(query=name, test=best[0], score=round(best[1], 1))
+
+
 def _read_row(text: str) -> _Row | None:
     """Split a table row into name, value, flag, unit and range (text after the range ignored)."""
-    text = _LEADERS.sub(" ", text)
+    text = _LEADERS.sub(" ", _EDGE_JUNK.sub("", text))
     value = _VALUE.search(text)
     if not value or value.start() < 2:
         return None
     name = trim_leaders(text[: value.start()].strip(" :.-\t")).strip(" :.-\t")
     if len(re.sub(r"[^A-Za-zÀ-ÿ]", "", name)) < 2:
         return None
-    number = parse_number(value.group("num"))
+    number = parse_number(value.group("num").replace(":", "."))
     if number is None:
         return None
     rest = text[value.end() :]
@@ -241,6 +277,10 @@ def parse_lab_report(
         if row is None:
             continue
         match = lookup_lab_test(row.name, options.fuzzy_threshold)
+        guessed = False
+        if match is None and row.unit and row.range:
+            match = guess_test(row.name, row.unit)
+            guessed = match is not None
         if match is None and not (row.unit and row.range):
             continue
         if simplify(row.name).startswith(("page", "tel", "fax", "n ")):
@@ -268,6 +308,8 @@ def parse_lab_report(
         flags = []
         if match is None:
             flags.append(flag("name", "unknown_test", row.name, name_confidence))
+        elif guessed:
+            flags.append(flag("name", "uncertain_test", match.test.fr, score))
         elif min(score, name_confidence) < options.confidence_threshold:
             flags.append(flag("name", "low_confidence", row.name, min(score, name_confidence)))
         if value_confidence < options.confidence_threshold:

@@ -84,6 +84,17 @@ def _overlap(a: Box, b: Box) -> float:
     return max(0, bottom - top) / smaller
 
 
+def _disjoint(a: TextLine, b: TextLine) -> bool:
+    """Whether no word of ``a`` overlaps a word of ``b`` horizontally (pieces of one row)."""
+    for word in a.words:
+        for other in b.words:
+            left = max(word.box.x, other.box.x)
+            right = min(word.box.x + word.box.width, other.box.x + other.box.width)
+            if right - left > 2:
+                return False
+    return True
+
+
 def _line_box(line: TextLine) -> Box | None:
     return line.box or union([w.box for w in line.words])
 
@@ -91,7 +102,8 @@ def _line_box(line: TextLine) -> Box | None:
 def merge_split_lines(lines: list[TextLine]) -> list[TextLine]:
     """Rejoin pieces of one visual line that a reader split (words without ascenders, dashes).
 
-    Lines whose boxes overlap vertically by half the smaller height are merged, words in x order.
+    Lines whose boxes overlap vertically by a third of the smaller height, and whose words do not
+    overlap horizontally, are merged, words in x order.
     """
     merged: list[TextLine] = []
     for line in lines:
@@ -101,7 +113,12 @@ def merge_split_lines(lines: list[TextLine]) -> list[TextLine]:
             for index in range(len(merged) - 1, max(-1, len(merged) - 4), -1):
                 other = merged[index]
                 other_box = _line_box(other)
-                if other_box is not None and other.words and _overlap(box, other_box) >= 0.5:
+                if (
+                    other_box is not None
+                    and other.words
+                    and _overlap(box, other_box) >= 0.35
+                    and _disjoint(line, other)
+                ):
                     target = index
                     break
         if target is None:

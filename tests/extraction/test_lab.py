@@ -195,3 +195,43 @@ def test_low_confidence_value_is_flagged_with_its_box() -> None:
     assert result.provenance.confidence == pytest.approx(0.41)
     assert result.provenance.box is not None
     assert result.provenance.box.y == 330
+
+
+def test_dot_leaders_read_as_letters_are_not_part_of_the_name() -> None:
+    # Tesseract turns "Urée ........" into letters
+    result = _one("Urée vice ccc cece eee ee eee eee eens 8,4 * mmol/L 2,5 - 7,5")
+    assert result.name == "Urée"
+    assert result.loinc == "22664-7"
+    assert result.interpretation == Interpretation.HIGH
+
+
+@pytest.mark.parametrize(
+    ("row", "unit"),
+    [
+        ("Créatinine 85 pmol/L 60 - 110", "µmol/L"),  # µ read as p
+        ("Acide urique 300 umot/L 210 - 420", "µmol/L"),
+        ("DFG estimé (CKD-EPI) 83 mL/min/1,73 m? > 60", "mL/min/1,73 m²"),
+        ("T4 libre 15,2 pmol/L 12,0 - 22,0", "pmol/L"),  # a real pmol/L stays
+        ("Créatinine 9,6 mg/L 6,0 - 12,0", "mg/L"),  # another real unit stays
+    ],
+)
+def test_unit_misreadings_are_corrected_against_the_test(row: str, unit: str) -> None:
+    assert _one(row).unit == unit
+
+
+def test_garbled_name_in_a_table_row_is_guessed_from_its_unit_and_flagged() -> None:
+    result = _one("PLAGUETTOS si o etre rois 216 G/L 150 - 400")
+    assert result.loinc == "777-3"
+    assert result.name.startswith("PLAGUETTOS")  # kept as read
+    assert [(f.field, f.reason) for f in result.needs_confirmation] == [("name", "uncertain_test")]
+
+
+def test_colon_read_for_a_decimal_point() -> None:
+    result = _one("Neutrophils 1:95 G/L 1.50 - 7.00")
+    assert result.value == 1.95
+
+
+def test_range_in_parentheses_without_its_dash() -> None:
+    result = _one("TSH 2.19 mUI/L (0.27 4.20)")
+    assert result.reference_range is not None
+    assert (result.reference_range.low, result.reference_range.high) == (0.27, 4.2)

@@ -85,6 +85,7 @@ CASES: list[tuple[str, dict[str, object]]] = [
         {"supply": 30, "renewals": 2, "duration": None},
     ),
     ("Refills: 0", {"renewals": 0}),
+    ("Refills: O", {"renewals": 0}),  # zero read as the letter O
 ]
 
 

@@ -88,3 +88,9 @@ def test_misread_brand_is_corrected() -> None:
     (shot,) = parse_text(text, "vac-5", OPTIONS).vaccinations
     assert shot.product == "Shingrlx"
     assert shot.normalized_name == "Shingrix"
+
+
+def test_table_rule_read_before_the_lot_is_dropped() -> None:
+    text = "VACCINATIONS\nVaccin Date Lot\nRepevax 19/09/2016 |YNP9383 Dr Leroy"
+    (shot,) = parse_text(text, "vac-6", OPTIONS).vaccinations
+    assert shot.lot_number == "YNP9383"

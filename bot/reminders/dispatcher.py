@@ -3,24 +3,31 @@
 One ``tick`` (run every 30 s by ``bot.tg.jobs``, or by a worker):
 
 1. ``store.claim_due(now, lease=...)`` leases due, unsent occurrences (``FOR UPDATE SKIP LOCKED``
-   on PostgreSQL, so several instances never claim the same row within a lease).
-2. For each profile: open its vault, decide per occurrence (send, fold into a "missed" summary,
-   defer out of quiet hours, or drop because paused/stopped), extend open-ended schedules.
+   on PostgreSQL, so several instances never claim the same row within a lease). Row claiming
+   was chosen over a task queue (procrastinate): the occurrences table already is the queue,
+   with its due times in clear, and a partial index on unsent rows keeps the claim at < 1 ms.
+2. For each profile (in worker threads: the store is synchronous): open its vault, decide per
+   occurrence (send, fold into a "missed" summary, hold during quiet hours, or drop because
+   paused, stopped or erased), extend open-ended schedules.
 3. For each message: **mark sent first, then send** (``mark_sent`` returns False if another
-   instance already did: then nothing is sent).
+   instance already did: then nothing is sent). Batches are pipelined: the next one is claimed
+   and read while the current one is being sent.
 
 Delivery guarantee (the trade-off, chosen on purpose): *at most once*. If the process dies
 between ``mark_sent`` and the Bot API call, that one message is lost; if it dies after sending,
 nothing is sent again. The opposite order (send, then mark) would resend after a crash once the
 lease expires, and a duplicate "take your pill" reminder can cause a double dose, whereas a lost
 one is at worst a missed reminder. The window is one in-flight message per worker. A send that
-*fails* (an exception from the Sender) is not lost: a fresh occurrence replaces it, retried on a
-later tick (within a day of the original due time).
+*fails* with a transient error is not lost: a fresh occurrence with the same due time replaces
+it (retried on the next tick, within a day), and the rest of the tick waits for its lease to
+expire. Permanent errors (the user blocked carnet) are not retried.
 
 After downtime, an intake reminder more than ``grace`` late is not sent on its own: all such
 reminders of a profile become one summary message. Other kinds (renewal, vaccination...) are
-sent late. Sends go through a token bucket (30 messages/s by default, Telegram's global limit):
-a backlog is spread over several ticks, never dropped.
+sent late. Nothing is sent during the user's quiet hours (the claim is left to expire and looked
+at again). Sends go through a token bucket (29/s, one token: never more than 30 messages in a
+second, Telegram's global limit): a backlog is spread over several ticks, never dropped. With
+several instances, give each ``rate = 29 / instances``.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from store.crypto import Sealer
@@ -422,7 +422,7 @@ class SqlVault:
             set_={
                 "reminder_id": stmt.excluded.reminder_id,
                 "due_at": stmt.excluded.due_at,
-                "sent_at": _coalesce(table.c.sent_at, stmt.excluded.sent_at),
+                "sent_at": func.coalesce(table.c.sent_at, stmt.excluded.sent_at),
                 "payload": stmt.excluded.payload,
             },
             where=table.c.profile_id == self._profile_id,
@@ -485,9 +485,3 @@ class SqlVault:
     def audit_log(self) -> list[AuditEntry]:
         """The profile's event log, oldest first."""
         return sorted(self._load(AuditEntry), key=lambda e: (e.at, e.id))
-
-
-def _coalesce(first: Any, second: Any) -> Any:
-    from sqlalchemy import func
-
-    return func.coalesce(first, second)

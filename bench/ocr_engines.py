@@ -134,6 +134,10 @@ def render_page(seed: int) -> Page:
 def photograph(page: Image.Image, seed: int, long_side: int, quarter: int = 0) -> bytes:
     """The page as a phone photo: on a table, at an angle, shadowed, blurred, noisy, JPEG."""
     rng = np.random.default_rng(seed)
+    factor = min(long_side / (max(page.size) * 1.3), 1.0)
+    page = page.resize(
+        (int(page.width * factor), int(page.height * factor)), Image.Resampling.LANCZOS
+    )
     width, height = page.size
     canvas_w, canvas_h = int(width * 1.35), int(height * 1.25)
     table = rng.normal(95, 12, (canvas_h // 8, canvas_w // 8)).clip(0, 255).astype(np.uint8)
@@ -152,7 +156,7 @@ def photograph(page: Image.Image, seed: int, long_side: int, quarter: int = 0) -
     photo = photo * gradient[None, :] * rng.uniform(0.85, 0.95)
     photo += rng.normal(0, 6, photo.shape)
     image = Image.fromarray(photo.clip(0, 255).astype(np.uint8)).convert("RGB")
-    image = image.filter(ImageFilter.GaussianBlur(radius=1.2))
+    image = image.filter(ImageFilter.GaussianBlur(radius=0.5 + 0.4 * factor))
     image.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
     if quarter:
         image = image.rotate(quarter, expand=True)

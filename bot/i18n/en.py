@@ -454,6 +454,13 @@ MESSAGES: dict[str, str] = {
     "reminders.answer.unknown": "This reminder no longer exists.",
     "reminders.answer.stopped": "Reminders for {name} stopped. You can turn them back on from "
     "/rappels.",
+    "reminders.title.summary": "weekly summary",
+    "reminders.title.breast_screening": "breast cancer screening",
+    "reminders.title.colorectal_screening": "colorectal cancer screening",
+    "reminders.title.cervical_cytology": "cervical screening (smear test)",
+    "reminders.title.cervical_hpv": "cervical screening (HPV test)",
+    "reminders.title.checkup": "prevention check-up",
+    "reminders.title.dental": "M'T dents dental check-up",
     "reminders.prevention.dtp": "💉 The diphtheria-tetanus-polio (dTP) booster is recommended at "
     "25, 45 and 65 then every 10 years. According to your record, it is time.",
     "reminders.prevention.dtcap_catchup": "💉 A whooping cough (dTcaP) booster can be given up to "

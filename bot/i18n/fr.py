@@ -474,6 +474,13 @@ MESSAGES: dict[str, str] = {
     "reminders.answer.unknown": "Ce rappel n'existe plus.",
     "reminders.answer.stopped": "Rappels de {name} arrêtés. Vous pouvez les réactiver depuis "
     "/rappels.",
+    "reminders.title.summary": "bilan de la semaine",
+    "reminders.title.breast_screening": "dépistage du cancer du sein",
+    "reminders.title.colorectal_screening": "dépistage du cancer colorectal",
+    "reminders.title.cervical_cytology": "dépistage du cancer du col (frottis)",
+    "reminders.title.cervical_hpv": "dépistage du cancer du col (test HPV)",
+    "reminders.title.checkup": "Mon bilan prévention",
+    "reminders.title.dental": "examen bucco-dentaire M'T dents",
     "reminders.prevention.dtp": "💉 Le rappel diphtérie-tétanos-polio (dTP) est recommandé à 25, "
     "45 et 65 ans puis tous les 10 ans. D'après votre carnet, c'est le moment.",
     "reminders.prevention.dtcap_catchup": "💉 Un rappel contre la coqueluche (dTcaP) peut être "

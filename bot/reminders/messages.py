@@ -124,6 +124,20 @@ def reminder_message(
     )
 
 
+def reminder_title(t: Messages, reminder: Reminder) -> str:
+    """A short name for listing a reminder ("Amoxicilline", "grippe", "dépistage du sein")."""
+    if reminder.kind == ReminderKind.VACCINATION:
+        from bot.reminders.calendar import load_calendar
+
+        slug = next((r.vaccine for r in load_calendar().rules if r.label == reminder.label), None)
+        return t(f"vaccine.{slug or 'unknown'}")
+    if reminder.kind == ReminderKind.SCREENING:
+        return t(f"reminders.title.{reminder.label}")
+    if reminder.kind == ReminderKind.SUMMARY:
+        return t("reminders.title.summary")
+    return reminder.label
+
+
 def missed_summary(
     t: Messages, profile: UserProfile, missed: Sequence[tuple[Reminder, datetime]]
 ) -> Text:

@@ -62,3 +62,18 @@ async def test_reminders_in_the_users_language_and_no_drug_name_in_logs(store, c
     assert buttons == ["✅ Taken", "⏰ Later", "⏭ Skip", "🔕 Stop these reminders"]
     assert caplog.records, "the dispatcher logs its ticks"
     assert "Amoxicilline" not in caplog.text and "comprimé" not in caplog.text
+
+
+def test_reminder_titles_for_listing():
+    from bot.reminders.messages import reminder_title
+    from store.records import Reminder, ReminderKind
+
+    fr = translator("fr")
+    assert (
+        reminder_title(fr, Reminder(kind=ReminderKind.VACCINATION, label="influenza")) == "grippe"
+    )
+    assert (
+        reminder_title(fr, Reminder(kind=ReminderKind.SCREENING, label="breast_screening"))
+        == "dépistage du cancer du sein"
+    )
+    assert reminder_title(fr, Reminder(kind=ReminderKind.INTAKE, label="Doliprane")) == "Doliprane"

@@ -353,7 +353,8 @@ def import_archive(
     Everything is validated before anything is written, and all writes happen in the vault's
     transaction, so a bad archive changes nothing. Records keep their ids (an identical record
     set) unless ``new_ids`` is set, e.g. to import a copy into another profile of the same store.
-    The profile's settings replace the vault's, under the vault's own profile id.
+    The profile's settings replace the vault's, under the vault's own profile id, except consent:
+    consent is an act in this store, so the vault's own record of it is kept.
 
     Raises:
         ArchiveInvalid: not a carnet archive, damaged, or unsafe (``ArchiveTooLarge`` over limits).
@@ -363,7 +364,10 @@ def import_archive(
     if new_ids:
         documents, records, reminders = _fresh_ids(documents, records, reminders)
     if profile is not None:
-        vault.save_profile(profile.model_copy(update={"id": vault.profile_id}))
+        current = vault.get_profile()
+        vault.save_profile(
+            profile.model_copy(update={"id": current.id, "consent": current.consent})
+        )
     for document in documents:
         if vault.get_document(document.id, with_pages=False) is None:
             vault.add_document(document)

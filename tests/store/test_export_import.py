@@ -23,6 +23,7 @@ from store.records import (
     AuditAction,
     AuditEntry,
     Condition,
+    Consent,
     DialogueState,
     Document,
     DocumentKind,
@@ -224,6 +225,18 @@ def test_round_trip_restores_an_identical_record_set_in_memory():
     assert report.reminders == 1 and report.occurrences == 2
     assert [e.action for e in source.audit_log()] == [AuditAction.EXPORTED]
     assert [e.action for e in target.audit_log()] == [AuditAction.IMPORTED]
+
+
+def test_import_keeps_the_importing_profiles_own_consent():
+    source, target = MemoryVault(), MemoryVault()
+    fill(source)
+    given = Consent(given=True, at=NOW, version="2")
+    target.profile = target.profile.model_copy(update={"consent": given})
+
+    import_archive(target, export_archive(source, exported_at=NOW))
+
+    assert target.profile.consent == given
+    assert target.profile.display_name == "Camille"
 
 
 def test_archive_holds_a_valid_fhir_bundle_the_pages_and_a_manifest():

@@ -287,3 +287,23 @@ def test_changing_reminder_hours_mid_course_keeps_the_remaining_doses(store):
     assert len(replanned) == 10
     assert (replanned[0].day, replanned[0].hour) == (29, 21)
     assert (replanned[-1].day, replanned[-1].hour) == (3, 8)  # same last dose as planned
+
+
+def test_autumn_change_and_another_timezone():
+    posology = Posology(
+        when=[TimeOfDay.MORNING, TimeOfDay.EVENING], duration=Duration(value=7, unit="d")
+    )
+    # Clocks go back on Sunday 25 October 2026 in Paris.
+    autumn = datetime(2026, 10, 23, 5, 0, tzinfo=UTC)
+    due = local(intakes(plan_medication(med(posology), UserProfile(), autumn)))
+    assert len(due) == 14 and {(t.hour, t.minute) for t in due} == {(8, 0), (19, 30)}
+    montreal = ZoneInfo("America/Toronto")
+    profile = UserProfile(timezone="America/Toronto")
+    # North America moves on 8 March 2026.
+    march = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+    there = [
+        o.due_at.astimezone(montreal)
+        for o in intakes(plan_medication(med(posology), profile, march))
+    ]
+    assert len(there) == 14 and {(t.hour, t.minute) for t in there} == {(8, 0), (19, 30)}
+    assert len({t.utcoffset() for t in there}) == 2

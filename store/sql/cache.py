@@ -6,7 +6,8 @@ profile bumps ``profiles.version`` under the profile's row lock; a vault opened 
 may use cached records of version ``v`` only, so another instance's write is never missed.
 Records handed out from the cache are shared: callers treat them as read-only and save changed
 copies. Decrypted data stays in this process's memory only, as it would while answering anyway;
-the cache is bounded (least recently used profiles are dropped) and cleared on erasure.
+the cache is bounded in profiles and in records (least recently used profiles are dropped) and
+cleared on erasure.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ class _Entry:
 class RecordCache:
     """Decrypted records by profile and kind, tagged with the profile version they match."""
 
-    def __init__(self, max_profiles: int = 32) -> None:
-        """Keep at most ``max_profiles`` profiles (0 disables the cache)."""
+    def __init__(self, max_profiles: int = 32, max_records: int = 200_000) -> None:
+        """Keep at most ``max_profiles`` profiles and about ``max_records`` records (0: off)."""
         self._max = max_profiles
+        self._max_records = max_records
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
 
@@ -56,8 +58,13 @@ class RecordCache:
                 self._entries[profile_id] = entry
             entry.kinds[kind] = {r.id: r for r in records}
             self._entries.move_to_end(profile_id)
-            while len(self._entries) > self._max:
+            while len(self._entries) > self._max or (
+                len(self._entries) > 1 and self._size() > self._max_records
+            ):
                 self._entries.popitem(last=False)
+
+    def _size(self) -> int:
+        return sum(len(r) for e in self._entries.values() for r in e.kinds.values())
 
     def commit(
         self,

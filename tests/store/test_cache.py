@@ -63,3 +63,19 @@ def test_cache_follows_saves_and_deletes(store: Store, database_url: str, master
     finally:
         cold.close()
     assert (labs[1].id, 99.0) in warm and len(warm_docs) == 2
+
+
+def test_cache_is_bounded_in_profiles_and_records():
+    from store.sql.cache import RecordCache
+
+    cache = RecordCache(max_profiles=2, max_records=5)
+    items = [Medication(name=str(i)) for i in range(4)]
+    cache.put("a", 1, "medication", items[:3])
+    cache.put("b", 1, "medication", items[:1])
+    assert cache.get("a", 1, "medication") is not None
+    cache.put("c", 1, "medication", items[:1])  # three profiles: the least recent (b) goes
+    assert cache.get("b", 1, "medication") is None
+    cache.put("c", 1, "lab", items)  # over the record budget: a goes
+    assert cache.get("a", 1, "medication") is None
+    assert cache.get("c", 1, "lab") is not None
+    assert cache.get("c", 2, "lab") is None  # another version is never served

@@ -93,7 +93,7 @@ def upgrade(engine: Engine) -> bool:
     """Migrate the database to head (creating it if empty); True if anything was applied."""
     if current_revision(engine) == head_revision():
         return False
-    with engine.begin() as conn:
+    with engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
         if is_postgres(engine):
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_LOCK})
         command.upgrade(alembic_config(conn), "head")

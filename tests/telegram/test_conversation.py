@@ -150,6 +150,9 @@ async def test_lab_pdf_confirmed_then_chart_photo_and_export_documents(
     await alice.send_document(pdf, file_name="bilan.pdf")
     summary = await alice.expect(lambda c: INTAKE_OK in " ".join(c.callback_data), within=30)
     assert "Sodium" in summary.text and "↑" in summary.text, "out-of-range value marked"
+    progress = [c for c in alice.replies() if c.method == "editMessageText"]
+    assert progress and progress[0].error is None, "the progress message is edited in place"
+    assert any(c.method == "sendChatAction" for c in bot_api.calls), "typing… shown"
     assert summary.error is None, "'<' and '&' of lab lines were escaped"
     await alice.press(next(d for d in summary.callback_data if d.startswith(INTAKE_OK)))
     await alice.expect(lambda c: not c.buttons)

@@ -187,7 +187,10 @@ def summary(turn: Turn, draft: ExtractedDocument) -> list[Reply]:
         )
     if draft.lab_results:
         parts.append(tr("intake.labs"))
-        parts.extend(bullet(f"{r.name}: {value_words(r, tr)}") for r in draft.lab_results)
+        parts.extend(
+            bullet(tr("labs.pair", name=r.name, value=value_words(r, tr)))
+            for r in draft.lab_results
+        )
     if draft.vaccinations:
         parts.append(tr("intake.vaccinations"))
         for v in draft.vaccinations:

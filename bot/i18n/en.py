@@ -230,6 +230,9 @@ MESSAGES: dict[str, str] = {
     "labs.none_for": "I have no {name} result in your record.",
     "labs.none_at": "I have no {name} on {date}.",
     "labs.nearest": "The closest: {value} on {date} ({source}).",
+    "labs.line": "{name}: {value}, on {date} ({source})",
+    "labs.dated": "{date}: {value} ({source})",
+    "labs.pair": "{name}: {value}",
     "labs.values_header": "{name}:",
     "labs.latest": "Latest {name}: {value}, on {date} ({source}).",
     "labs.trend_hint": 'I have {n} results: ask for the "trend" to see the chart.',
@@ -460,6 +463,7 @@ MESSAGES: dict[str, str] = {
     "reminders.title.cervical_cytology": "cervical screening (smear test)",
     "reminders.title.cervical_hpv": "cervical screening (HPV test)",
     "reminders.title.checkup": "prevention check-up",
+    "reminders.title.prevention_check": "prevention calendar check",
     "reminders.title.dental": "M'T dents dental check-up",
     "reminders.prevention.dtp": "💉 The diphtheria-tetanus-polio (dTP) booster is recommended at "
     "25, 45 and 65 then every 10 years. According to your record, it is time.",

@@ -239,6 +239,9 @@ MESSAGES: dict[str, str] = {
     "labs.none_for": "Je n'ai aucun résultat de {name} dans votre carnet.",
     "labs.none_at": "Je n'ai pas de {name} au {date}.",
     "labs.nearest": "Le plus proche : {value} le {date} ({source}).",
+    "labs.line": "{name} : {value}, le {date} ({source})",
+    "labs.dated": "{date} : {value} ({source})",
+    "labs.pair": "{name} : {value}",
     "labs.values_header": "{name} :",
     "labs.latest": "Dernier résultat de {name} : {value}, le {date} ({source}).",
     "labs.trend_hint": "J'ai {n} résultats : demandez « évolution » pour voir la courbe.",
@@ -480,6 +483,7 @@ MESSAGES: dict[str, str] = {
     "reminders.title.cervical_cytology": "dépistage du cancer du col (frottis)",
     "reminders.title.cervical_hpv": "dépistage du cancer du col (test HPV)",
     "reminders.title.checkup": "Mon bilan prévention",
+    "reminders.title.prevention_check": "vérification du calendrier de prévention",
     "reminders.title.dental": "examen bucco-dentaire M'T dents",
     "reminders.prevention.dtp": "💉 Le rappel diphtérie-tétanos-polio (dTP) est recommandé à 25, "
     "45 et 65 ans puis tous les 10 ans. D'après votre carnet, c'est le moment.",

@@ -105,7 +105,7 @@ async def test_lab_report_pdf_marks_out_of_range_values(chat: Chat, store, extra
     extractor.queue[:] = [lab_report()]
     await chat.onboard()
     text = await chat.pdf()
-    assert "Glycémie à jeun: 1,32 g/L (normes 0,7–1,1) ↑ élevé" in text
+    assert "Glycémie à jeun : 1,32 g/L (normes 0,7–1,1) ↑ élevé" in text
     await chat.press("Confirmer")
     assert len(_records(store, chat.user.user_id, LabResult)) == 2
 

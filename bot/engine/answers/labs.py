@@ -18,6 +18,11 @@ def test_name(key: str, results: list[LabResult], tr: Translator) -> str:
     return results[0].name if results else key
 
 
+def capital(text: str) -> str:
+    """The text with its first letter in upper case (``glycémie`` -> ``Glycémie``)."""
+    return text[:1].upper() + text[1:]
+
+
 def is_out(result: LabResult) -> bool:
     """Whether a value is outside its reference range (flag or range)."""
     if result.interpretation in (Interpretation.HIGH, Interpretation.LOW, Interpretation.ABNORMAL):
@@ -90,7 +95,14 @@ def value(
                 )
             ]
         lines = [
-            bullet(f"{tr.date(r.effective_date)}: {value_words(r, tr)} ({cite(r, facts, tr)})")
+            bullet(
+                tr(
+                    "labs.dated",
+                    date=tr.date(r.effective_date),
+                    value=value_words(r, tr),
+                    source=cite(r, facts, tr),
+                )
+            )
             for r in within
         ]
         return [Text(text=tr("labs.values_header", name=name) + "\n" + "\n".join(lines))]
@@ -123,8 +135,13 @@ def out_of_range(
         return [Text(text=tr("labs.all_in_range", n=len(latest)))]
     lines = [
         bullet(
-            f"{test_name(k, [r], tr)}: {value_words(r, tr)}, {tr.date(r.effective_date)} "
-            f"({cite(r, facts, tr)})"
+            tr(
+                "labs.line",
+                name=capital(test_name(k, [r], tr)),
+                value=value_words(r, tr),
+                date=tr.date(r.effective_date),
+                source=cite(r, facts, tr),
+            )
         )
         for k, r in sorted(out, key=lambda item: item[0])
     ]
@@ -148,8 +165,13 @@ def listing(facts: Facts, tr: Translator) -> list[Reply]:
         latest[lab_key(result)] = result
     lines = [
         bullet(
-            f"{test_name(k, [r], tr)}: {value_words(r, tr)}, {tr.date(r.effective_date)} "
-            f"({cite(r, facts, tr)})"
+            tr(
+                "labs.line",
+                name=capital(test_name(k, [r], tr)),
+                value=value_words(r, tr),
+                date=tr.date(r.effective_date),
+                source=cite(r, facts, tr),
+            )
         )
         for k, r in sorted(latest.items())
     ]

@@ -16,19 +16,21 @@ def _embedded(settings: Settings) -> bool:
     return settings.effective_database_url.startswith("sqlite")
 
 
-def _database_exists(settings: Settings) -> bool:
+def _database_is_keyed(settings: Settings) -> bool:
     url = settings.effective_database_url
     path = url.split(":///", 1)[1] if ":///" in url else ""
-    return bool(path) and Path(path).exists()
+    if not path or not Path(path).exists():
+        return False
+    return store.database_is_keyed(url)
 
 
 def load_master_key(settings: Settings, *, create: bool | None = None) -> bytes:
     """The master key from ``CARNET_MASTER_KEY`` or the key file.
 
     The key file is created (mode 0600) on first run in embedded mode (SQLite, and only while
-    the database file does not exist yet: a missing key file for an existing database is an
-    error, not a reason to make a key that cannot open it) unless ``create`` says otherwise;
-    with PostgreSQL the key must be provided.
+    the database holds no data under a master key: a missing key file for such a database is
+    an error, not a reason to make a key that cannot open it) unless ``create`` says
+    otherwise; with PostgreSQL the key must be provided.
 
     Raises:
         MasterKeyMissing: no key and none may be created.
@@ -36,7 +38,7 @@ def load_master_key(settings: Settings, *, create: bool | None = None) -> bytes:
     """
     env = settings.master_key.get_secret_value() if settings.master_key else None
     if create is None:
-        may_create = _embedded(settings) and not _database_exists(settings)
+        may_create = _embedded(settings) and not _database_is_keyed(settings)
     else:
         may_create = create
     return keys.load_master_key(env, settings.effective_key_file, create=may_create)

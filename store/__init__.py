@@ -107,6 +107,18 @@ def forget_old_master_keys(url: str, master_key: bytes) -> int:
         engine.dispose()
 
 
+def database_is_keyed(url: str) -> bool:
+    """Whether the database already belongs to a master key (it holds a key-check value)."""
+    from store.sql.database import make_engine
+    from store.sql.keyring import has_key_check
+
+    engine = make_engine(url)
+    try:
+        return has_key_check(engine)
+    finally:
+        engine.dispose()
+
+
 def master_key_id(master_key: bytes) -> str:
     """The public id of a master key (derived from it; safe to print)."""
     from store.crypto import MasterKey
@@ -130,6 +142,7 @@ __all__ = [
     "UnknownUser",
     "Vault",
     "WrongMasterKey",
+    "database_is_keyed",
     "forget_old_master_keys",
     "master_key_id",
     "open_store",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, inspect, select, update
 
 from store.crypto import MasterKey, new_lookup_key
 from store.errors import RotationInProgress, WrongMasterKey
@@ -79,6 +79,14 @@ class RotationProgress:
 
     rewrapped: int
     done: bool
+
+
+def has_key_check(engine: Engine) -> bool:
+    """Whether the database holds a key-check value (it belongs to a master key)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table(master_keys.name):
+            return False
+        return conn.execute(select(master_keys.c.key_id).limit(1)).first() is not None
 
 
 def rotation_pending(engine: Engine) -> bool:

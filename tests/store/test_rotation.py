@@ -94,11 +94,10 @@ def test_key_file_is_created_0600_and_parsed(data_dir: Path):
     postgres = _settings(data_dir / "other", "postgresql://x@localhost/db")
     with pytest.raises(MasterKeyMissing):
         maintenance.load_master_key(postgres)
-    (data_dir / "third").mkdir()
-    (data_dir / "third" / "carnet.db").write_bytes(b"")
-    existing = _settings(data_dir / "third", f"sqlite:///{data_dir / 'third' / 'carnet.db'}")
-    with pytest.raises(MasterKeyMissing):  # never invent a key for an existing database
-        maintenance.load_master_key(existing)
+    third = _settings(data_dir / "third", f"sqlite:///{data_dir / 'third' / 'carnet.db'}")
+    open_store(third.effective_database_url, keys.generate_master_key()).close()
+    with pytest.raises(MasterKeyMissing):  # never invent a key for a database that has one
+        maintenance.load_master_key(third)
 
 
 def test_rotation_rewraps_and_retires_the_old_key(
@@ -184,3 +183,26 @@ def test_rotation_with_key_in_environment(database_url: str, data_dir: Path, sce
     assert maintenance.rotate_keys(moved) == 0
     assert not pending.exists()
     _check_scenario(database_url, new, scenario)
+
+
+def test_cli_db_upgrade_and_keys_rotate(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    from bot.cli import main
+
+    monkeypatch.setenv("CARNET_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("CARNET_DATABASE_URL", raising=False)
+    monkeypatch.delenv("CARNET_MASTER_KEY", raising=False)
+    assert main(["db", "upgrade"]) == 0
+    assert "database at revision" in capsys.readouterr().out
+    settings = _settings(data_dir, f"sqlite:///{data_dir / 'carnet.db'}")
+    maintenance.load_master_key(settings)  # first run after `db upgrade`: the key is created
+    open_store(settings.effective_database_url, maintenance.load_master_key(settings)).close()
+    before = settings.effective_key_file.read_bytes()
+    assert main(["keys", "rotate"]) == 0
+    assert "rotation done" in capsys.readouterr().out
+    assert settings.effective_key_file.read_bytes() != before
+    open_store(settings.effective_database_url, maintenance.load_master_key(settings)).close()
+    keys.write_key_file(settings.effective_key_file, keys.generate_master_key())
+    assert main(["keys", "rotate"]) == 1  # wrong key: one line, no change
+    assert "wrong_master_key" in capsys.readouterr().err

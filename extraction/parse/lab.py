@@ -34,7 +34,7 @@ from extraction.parse.patterns.false_positives import is_header_line
 from extraction.parse.patterns.normalize import simplify
 from extraction.parse.patterns.numbers import parse_number
 from extraction.reference.labtests import LabTest, LabTestMatch, lab_tests, lookup_lab_test
-from store.records import Coding, Interpretation, LabResult, ReferenceRange
+from store.records import Interpretation, LabResult, ReferenceRange
 
 # ":" as a decimal mark is an OCR misreading of "." ("1:95")
 _VALUE = re.compile(
@@ -294,9 +294,6 @@ def parse_lab_report(
             name=row.name,
             normalized_name=test.fr if test else None,
             loinc=test.loinc if test else None,
-            codings=[Coding(system="http://loinc.org", code=test.loinc, display=test.en)]
-            if test
-            else [],
             value=row.value,
             value_text=row.value_text,
             unit=fix_unit(row.unit, test.unit if test else None),

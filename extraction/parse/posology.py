@@ -26,6 +26,7 @@ written                               read as
 ``à renouveler 2 fois``, ``AR 2``     renewals 2 (``Refills: 2`` too; ``non renouvelable`` 0)
 ``voie orale``, ``by mouth``          route oral (also sous-cutanée, IM, nasal, cutanée…)
 ``avant/après les repas``             when AC/PC (only with a schedule)
+``le lundi et le jeudi``, ``on Mondays``  days_of_week [mon, thu], 2 / wk
 ====================================  ==========================================================
 """
 
@@ -38,6 +39,8 @@ from extraction.parse.patterns import durations, frequencies
 from extraction.parse.patterns.normalize import simplify
 from extraction.parse.patterns.numbers import COUNT, parse_number
 from extraction.parse.patterns.times_of_day import (
+    DAY,
+    DAYS,
     GRID,
     GRID_SLOTS,
     INTAKE_TIMES,
@@ -249,6 +252,17 @@ def read_posology(text: str) -> PosologyReading:
     _read_frequency(scanner, pos)
     when = _read_when(scanner)
     pos.when = [*pos.when, *(w for w in when if w not in pos.when)]
+    days: list[str] = []
+    while True:
+        day = scanner.take("days_of_week", DAY)
+        if not day:
+            break
+        code = DAYS[day.group("day")]
+        if code not in days:
+            days.append(code)
+    pos.days_of_week = days
+    if days and pos.frequency is None:
+        pos.frequency, pos.period, pos.period_unit = len(days), 1.0, PeriodUnit.WEEK
     meals = [code for pattern, code in MEALS if scanner.take("when", pattern)]
     intakes = [w for w in pos.when if w in INTAKE_TIMES]
     if pos.frequency is None and intakes:

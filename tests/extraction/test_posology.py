@@ -62,6 +62,9 @@ CASES: list[tuple[str, dict[str, object]]] = [
         {"route": "subcutaneous", "unit": "injection", "duration": 10},
     ),
     ("2 pulvérisations dans chaque narine matin et soir", {"route": "nasal", "intakes": 2}),
+    # days of the week: twice a week on Monday and Thursday
+    ("1 comprimé le lundi et le jeudi", {"intakes": 2 / 7}),
+    ("1 cp par semaine le dimanche", {"intakes": 1 / 7}),
     # English
     (
         "1 tablet twice daily for 10 days",
@@ -131,6 +134,11 @@ def test_one_month_is_a_month_not_a_supply() -> None:
     assert supply.duration is None
     assert supply.supply_duration is not None
     assert supply.supply_duration.days == 90
+
+
+def test_days_of_week_are_fhir_codes() -> None:
+    assert parse_posology("1 comprimé le lundi et le jeudi").days_of_week == ["mon", "thu"]
+    assert parse_posology("1 tablet on Mondays").days_of_week == ["mon"]
 
 
 def test_text_is_kept_as_written() -> None:

@@ -55,3 +55,22 @@ INTAKE_TIMES = {
     TimeOfDay.LUNCH,
     TimeOfDay.DINNER,
 }
+
+# Days of the week -> FHIR dayOfWeek codes.
+DAYS: dict[str, str] = {
+    "lundi": "mon",
+    "monday": "mon",
+    "mardi": "tue",
+    "tuesday": "tue",
+    "mercredi": "wed",
+    "wednesday": "wed",
+    "jeudi": "thu",
+    "thursday": "thu",
+    "vendredi": "fri",
+    "friday": "fri",
+    "samedi": "sat",
+    "saturday": "sat",
+    "dimanche": "sun",
+    "sunday": "sun",
+}
+DAY = re.compile(r"\b(?P<day>" + "|".join(DAYS) + r")s?\b")

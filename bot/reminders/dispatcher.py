@@ -54,7 +54,8 @@ from bot.reminders.messages import (
     missed_summary,
     reminder_message,
 )
-from bot.reminders.planner import extend, in_quiet_hours, parse_rule, zone
+from bot.reminders.planner import PREVENTION_CHECK, extend, in_quiet_hours, parse_rule, zone
+from bot.reminders.prevention import sync_preventions
 from bot.reminders.rate import TokenBucket
 from store.api import DueOccurrence
 from store.records import Occurrence, Reminder, ReminderKind, UserProfile
@@ -298,6 +299,12 @@ class Dispatcher:
                 drops.append(due.occurrence_id)
                 continue
             touched.add(reminder.id)
+            if reminder.rule == PREVENTION_CHECK:
+                # Silent: evaluate the calendar again; offers are planned as new occurrences.
+                drops.append(due.occurrence_id)
+                if profile.reminders.prevention:
+                    sync_preventions(vault, now)
+                continue
             if reminder.kind == ReminderKind.SUMMARY and not weekly_adherence(vault, now):
                 # No dose this week: say nothing; once no treatment is left, stop summarising.
                 drops.append(due.occurrence_id)
@@ -462,7 +469,7 @@ class Dispatcher:
 
 def _open_ended(reminder: Reminder) -> bool:
     """Whether the reminder has no planned end (its occurrences are planned as time goes)."""
-    if reminder.kind == ReminderKind.SUMMARY:
+    if reminder.kind == ReminderKind.SUMMARY or reminder.rule == PREVENTION_CHECK:
         return True
     rule = parse_rule(reminder)
     if reminder.kind == ReminderKind.INTAKE:

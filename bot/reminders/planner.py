@@ -53,6 +53,10 @@ RENEWAL_NOTICE_DAYS = 5
 LONG_TREATMENT_DAYS = 28
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RULE_VERSION = 1
+# A silent weekly occurrence per profile: when the dispatcher claims it, the calendar is evaluated
+# again and new offers are planned (a flu season opening, a birthday reaching a milestone).
+PREVENTION_CHECK = "prevention-check"
+PREVENTION_CHECK_EVERY = timedelta(days=7)
 
 
 class Plan(BaseModel):
@@ -479,6 +483,15 @@ def extend(
         if last_due is not None and last_due > now:
             return []
         return [Occurrence(reminder_id=reminder.id, due_at=next_summary_time(profile, now))]
+    if reminder.rule == PREVENTION_CHECK:
+        if last_due is not None and last_due > now:
+            return []
+        today = now.astimezone(zone(profile)).date()
+        return [
+            Occurrence(
+                reminder_id=reminder.id, due_at=_noon_on(today + PREVENTION_CHECK_EVERY, profile)
+            )
+        ]
     return []
 
 

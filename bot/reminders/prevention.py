@@ -12,7 +12,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.reminders.calendar import DueItem, due_preventions
-from bot.reminders.planner import Plan, plan_follow_up, plan_preventions, save_plan, zone
+from bot.reminders.planner import (
+    PREVENTION_CHECK,
+    Plan,
+    extend,
+    plan_follow_up,
+    plan_preventions,
+    save_plan,
+    zone,
+)
 from store.records import Condition, OccurrenceAnswer, Reminder, ReminderKind, Vaccination
 from store.vault import Vault
 
@@ -61,9 +69,20 @@ def due_for(vault: Vault, now: datetime) -> list[DueItem]:
 
 
 def sync_preventions(vault: Vault, now: datetime) -> Plan:
-    """Offer (once each) the calendar items now due; returns what was added."""
+    """Offer (once each) the calendar items now due; returns what was added.
+
+    Also makes sure the profile has its silent weekly calendar check, so offers keep coming as
+    seasons open and ages are reached without the engine calling this again.
+    """
     profile = vault.get_profile()
-    plan = plan_preventions(due_for(vault, now), profile, vault.list_reminders(), now)
+    existing = vault.list_reminders()
+    plan = plan_preventions(due_for(vault, now), profile, existing, now)
+    if not any(r.rule == PREVENTION_CHECK and r.active for r in existing):
+        check = Reminder(
+            kind=ReminderKind.SCREENING, label="prevention_check", rule=PREVENTION_CHECK
+        )
+        plan.reminders.append(check)
+        plan.occurrences.extend(extend(check, profile, None, now))
     save_plan(vault, plan)
     return plan
 

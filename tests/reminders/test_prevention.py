@@ -41,7 +41,7 @@ async def test_offers_are_sent_once_and_done_is_remembered(store, clock):
     sender = RecordingSender()
     clock.set(NOW)
     report = await Dispatcher(store, sender, clock, translators=echo_translators).tick()
-    assert report.sent == len(offered.reminders)
+    assert report.sent == len(offered.reminders) - 1  # all but the silent weekly check
     assert "reminders.prevention.breast_screening" in sender.texts
     breast = next(
         reply
@@ -68,3 +68,21 @@ async def test_follow_up_asked_by_the_user_arrives_at_noon(store, sender, clock)
     clock.set(datetime(2027, 2, 28, 11, 30, tzinfo=UTC))  # 12:30 in Paris
     assert (await d.tick()).sent == 1
     assert sender.texts == ["reminders.follow_up(what=refaire une prise de sang)"]
+
+
+async def test_the_weekly_check_offers_the_flu_shot_when_the_campaign_opens(store, clock):
+    summer = datetime(2026, 8, 3, 10, 0, tzinfo=UTC)
+    with store.vault(5) as vault:
+        vault.set_chat_id(5)
+        vault.save_profile(vault.get_profile().model_copy(update={"birth_year": 1958}))
+        first = {r.label for r in sync_preventions(vault, summer).reminders}
+    assert "influenza" not in first and "prevention_check" in first
+    sender = RecordingSender()
+    d = Dispatcher(store, sender, clock, translators=echo_translators)
+    clock.set(summer)
+    while clock.now() < datetime(2026, 10, 31, tzinfo=UTC):
+        await d.tick()
+        clock.advance(days=1)
+    flu = [t for t in sender.texts if t == "reminders.prevention.influenza"]
+    assert len(flu) == 1
+    assert sender.texts.count("reminders.prevention.dtp") == 1

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 #: Smallest photo side (pixels) worth reading at all.
 MIN_IMAGE_SIDE = 200
+#: A picture without readable text is "too small" (send it as a file) only under this side.
+SMALL_PICTURE_SIDE = 1000
 _MIN_WORD_CONFIDENCE = 0.5
 _MIN_READABLE_CHARS = 10
 
@@ -44,7 +46,7 @@ class _Reading:
     pages: list[ReadPage] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
     low_resolution: bool = False
-    images: int = 0
+    small_picture: bool = False
 
 
 def _numbered(page: ReadPage, number: int) -> ReadPage:
@@ -62,9 +64,9 @@ def read_image(
 
 def _read_photo(data: bytes, media_type: str, options: ExtractionOptions, into: _Reading) -> None:
     image = open_image(data, options, media_type)
-    into.images += 1
     if max(image.size) < MIN_IMAGE_SIDE:
         raise ImageTooSmall(f"{image.width}x{image.height}")
+    into.small_picture |= max(image.size) < SMALL_PICTURE_SIDE
     page, prepared = read_image(image, create_engine(options))
     into.low_resolution |= prepared.low_resolution
     into.pages.append(_numbered(page, len(into.pages) + 1))
@@ -124,7 +126,7 @@ def _parse(
     try:
         from extraction.parse import parse_document
     except ImportError:  # parsers not installed yet: reading still works
-        log.warning("extraction.parse unavailable: no records parsed")
+        log.debug("extraction.parse unavailable: no records parsed")
         return None
     return parse_document(pages, document_id, options)
 
@@ -158,7 +160,7 @@ def extract_document(
         _read_file(file, options, reading)
     pages = reading.pages
     if _readable_chars(pages) < _MIN_READABLE_CHARS:
-        if reading.low_resolution:
+        if reading.low_resolution and reading.small_picture:
             raise ImageTooSmall("no text at this resolution")
         raise UnreadableDocument("no text")
     ocr_pages = [page for page in pages if page.source == "ocr"]

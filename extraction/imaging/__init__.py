@@ -15,6 +15,7 @@ from PIL import Image
 
 from extraction.imaging.enhance import (
     MIN_READABLE_TEXT_HEIGHT,
+    SMALL_PICTURE_SIDE,
     binarize,
     normalize_illumination,
     resample,
@@ -88,7 +89,13 @@ def prepare(image: Image.Image, steps: Steps = PHOTO) -> Prepared:
         lap("illumination")
     measured = text_height(gray)
     result.text_height = measured
-    result.low_resolution = measured is not None and measured < MIN_READABLE_TEXT_HEIGHT
+    # Only a small picture is "low resolution" (Telegram compresses photos to 1280 px: the file
+    # itself would be sharper); a large one with tiny marks is noise or a far-away page.
+    result.low_resolution = (
+        measured is not None
+        and measured < MIN_READABLE_TEXT_HEIGHT
+        and max(image.size) <= SMALL_PICTURE_SIDE
+    )
     if steps.resample:
         result.scale = resample_factor(measured, gray.shape)
         gray = resample(gray, result.scale)

@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.tg.commands import menu_source, publish_commands
 from bot.tg.errors import make_error_handler
 from bot.tg.guards import AllowList, RateLimiter
-from bot.tg.handlers import Adapter, Conversation
+from bot.tg.handlers import Adapter, Conversation, SeenUpdate
 from bot.tg.outbound import TelegramSender
 
 logger = logging.getLogger(__name__)
@@ -109,9 +109,16 @@ class TelegramOptions:
 
 
 def build_application(
-    settings: Settings, engine: Conversation, options: TelegramOptions | None = None
+    settings: Settings,
+    engine: Conversation,
+    options: TelegramOptions | None = None,
+    *,
+    seen_update: SeenUpdate | None = None,
 ) -> TgApplication:
-    """The PTB application for ``engine``, configured from ``settings`` (token, URLs, limits)."""
+    """The PTB application for ``engine``, configured from ``settings`` (token, URLs, limits).
+
+    ``seen_update`` (the store's) drops updates Telegram delivers twice.
+    """
     options = options or TelegramOptions()
     # PTB's documented opt-in to timedelta periods (RetryAfter.retry_after); without it PTB
     # itself warns on every 429.
@@ -151,6 +158,7 @@ def build_application(
         max_bytes=int(limit_mb * 1024 * 1024),
         default_language=settings.language,
         album_delay=options.album_delay,
+        seen_update=seen_update,
     )
     adapter.register(app)
     app.add_error_handler(make_error_handler(sender, settings.language))

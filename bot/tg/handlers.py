@@ -3,6 +3,7 @@
 ==========  ===================================================================
 group       what runs
 ==========  ===================================================================
+-4          replay guard: an update id already seen (redelivery after a restart) stops
 -3          chat guard: groups and channels get one explanation, then the bot leaves
 -2          user guard: allow-list, then the per-user rate limit
 0           the engine: update → event → ``Engine.handle`` → replies → Bot API
@@ -12,6 +13,7 @@ A guard that refuses an update raises ``ApplicationHandlerStop``: later groups n
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -30,6 +32,7 @@ from bot.tg.texts import localised
 
 logger = logging.getLogger(__name__)
 
+GUARD_REPLAY_GROUP = -4
 GUARD_CHAT_GROUP = -3
 GUARD_USER_GROUP = -2
 ENGINE_GROUP = 0
@@ -38,6 +41,8 @@ GROUP_EVENT = "group_chat"
 """``UnsupportedIn.what`` sent to the engine for a group; it answers why and ``LeaveChat``."""
 
 Emit = Callable[[Reply], Awaitable[None]]
+SeenUpdate = Callable[[int], bool]
+"""Records an update id, True if already seen (``store.api.Store.seen_update``; blocking)."""
 
 
 class Conversation(Protocol):
@@ -64,8 +69,10 @@ class Adapter:
         max_bytes: int,
         default_language: str,
         album_delay: float,
+        seen_update: SeenUpdate | None = None,
     ) -> None:
         self.engine = engine
+        self.seen_update = seen_update
         self.sender = sender
         self.allow_list = allow_list
         self.rate_limiter = rate_limiter
@@ -82,6 +89,8 @@ class Adapter:
             return app.create_task(coroutine, name="carnet-album")
 
         self.albums = inbound.AlbumCollector(self.dispatch, start_task, self.album_delay)
+        if self.seen_update is not None:
+            app.add_handler(TypeHandler(Update, self.guard_replay), group=GUARD_REPLAY_GROUP)
         app.add_handler(TypeHandler(Update, self.guard_chat), group=GUARD_CHAT_GROUP)
         app.add_handler(TypeHandler(Update, self.guard_user), group=GUARD_USER_GROUP)
         app.add_handler(TypeHandler(Update, self.on_update), group=ENGINE_GROUP)
@@ -89,6 +98,21 @@ class Adapter:
     def text(self, key: str, language_code: str | None) -> str:
         """The message ``key`` in the user's client language (engine catalogues)."""
         return localised(key, language_code, self.default_language)
+
+    async def guard_replay(self, update: Update, context: Context) -> None:
+        """Drop an update delivered twice (the last polled batch after a crash, a webhook retry).
+
+        A store failure lets the update through: a rare duplicate beats a lost message.
+        """
+        assert self.seen_update is not None
+        try:
+            seen = await asyncio.to_thread(self.seen_update, update.update_id)
+        except Exception as exc:
+            logger.warning("update dedup unavailable: %s", type(exc).__name__)
+            return
+        if seen:
+            logger.info("update %d already handled; skipped", update.update_id)
+            raise ApplicationHandlerStop
 
     async def guard_chat(self, update: Update, context: Context) -> None:
         """Groups and channels: explain once (no record data) and leave; nothing else runs."""

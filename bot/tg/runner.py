@@ -53,7 +53,7 @@ def run_bot(settings: Settings, webhook_url: str | None) -> int:
     if inspect.isawaitable(services):
         services = asyncio.run(services)  # type: ignore[arg-type]
     try:
-        app = build_application(settings, services.engine)
+        app = build_application(settings, services.engine, seen_update=services.store.seen_update)
         install_jobs(app, services)
         url = webhook_url or settings.webhook_url
         if url:

@@ -309,6 +309,15 @@ class FakeBotApi:
             self._changed.notify_all()
         return update
 
+    async def redeliver(self, update: JsonDict) -> None:
+        """Deliver an already delivered update again, same ``update_id`` (as after a restart)."""
+        if self.webhook is not None:
+            await self._deliver_to_webhook(update)
+            return
+        async with self._changed:
+            self._pending.append(update)
+            self._changed.notify_all()
+
     async def _deliver_to_webhook(self, update: JsonDict) -> None:
         assert self.webhook is not None
         if self._webhook_client is None:
@@ -587,6 +596,7 @@ class FakeUser:
         self.first_name = first_name
         self.language_code = language_code
         self.cursor = 0
+        self.last_update: JsonDict | None = None
         self._sent_ids = itertools.count(1)
 
     @property
@@ -614,7 +624,7 @@ class FakeUser:
     async def send(self, body: JsonDict, *, chat: JsonDict | None = None) -> JsonDict:
         """Send a message with arbitrary content (``{"sticker": {...}}``...)."""
         message = self._message(body, chat)
-        await self.api.push_update({"message": message})
+        self.last_update = await self.api.push_update({"message": message})
         return message
 
     async def send_text(self, text: str, *, chat: JsonDict | None = None) -> JsonDict:
@@ -763,7 +773,7 @@ class FakeUser:
             "chat_instance": f"ci{self.id}",
             "data": button["callback_data"],
         }
-        await self.api.push_update({"callback_query": query})
+        self.last_update = await self.api.push_update({"callback_query": query})
         return query
 
     def in_group(self, group_id: int = -100123, title: str = "Famille") -> JsonDict:

@@ -165,9 +165,10 @@ def start_bot(tg_settings: Settings) -> StartBot:
         settings: Settings | None = None,
         album_delay: float = 0.3,
         read_timeout: float | None = None,
+        seen_update: Callable[[int], bool] | None = None,
     ) -> AsyncIterator[TgApplication]:
         options = TelegramOptions(album_delay=album_delay, read_timeout=read_timeout)
-        app = build_application(settings or tg_settings, engine, options)
+        app = build_application(settings or tg_settings, engine, options, seen_update=seen_update)
         async with polling(app, poll_timeout=5):
             yield app
 
@@ -190,7 +191,7 @@ async def carnet(start_bot: StartBot, tg_settings: Settings) -> AsyncIterator[An
 
     services = build_services(tg_settings)
     try:
-        async with start_bot(services.engine):
+        async with start_bot(services.engine, seen_update=services.store.seen_update):
             yield services
     finally:
         services.close()

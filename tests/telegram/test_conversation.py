@@ -201,3 +201,23 @@ async def test_forged_button_with_another_users_document_id_changes_nothing(
     with zipfile.ZipFile(io.BytesIO(archive.upload().data)) as zipped:
         content = b"".join(zipped.read(name) for name in zipped.namelist())
     assert b"Sodium" not in content and b"Natr" not in content
+
+
+async def test_an_update_delivered_twice_is_handled_once(bot_api: FakeBotApi):
+    alice = bot_api.user(1001)
+    await onboard(alice)
+    await alice.send_text("je prends du Levothyrox 75 le matin")
+    await alice.expect_buttons()
+    await alice.press("st:ok")
+    await alice.expect(lambda c: not c.buttons)
+    confirm = alice.last_update
+    assert confirm is not None
+    await bot_api.wait_quiet(0.2)
+    answered = len(alice.replies())
+
+    await bot_api.redeliver(confirm)  # e.g. the last polled batch again after a crash
+    await alice.send_text("quels sont mes traitements ?")
+    listing = await alice.expect_text("Levothyrox")
+    await bot_api.wait_quiet(0.2)
+    assert len(alice.replies()) == answered + 1, "the replayed press got no answer"
+    assert listing.text.count("Levothyrox") == 1

@@ -34,6 +34,14 @@ def store(tmp_path: Path, master_key: bytes) -> Iterator[Store]:
 
 
 @pytest.fixture
+def any_store(database_url: str, master_key: bytes) -> Iterator[Store]:
+    """A real encrypted store on SQLite, and on PostgreSQL too when it is configured."""
+    opened = open_store(database_url, master_key)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
 def clock() -> FakeClock:
     """10 March 2026, 09:00 UTC."""
     return FakeClock()

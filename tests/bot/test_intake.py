@@ -134,7 +134,8 @@ async def test_extraction_failure_is_a_kind_message_and_the_original_is_kept(
     assert document.status is DocumentStatus.FAILED and document.failure_code == "ocr_failed"
 
 
-async def test_restart_continues_a_pending_confirmation(store, clock, extractor):
+async def test_restart_continues_a_pending_confirmation(any_store, clock, extractor):
+    store = any_store
     first = Chat(Engine(store=store, clock=clock, extract=extractor))
     await first.onboard()
     await first.photo()

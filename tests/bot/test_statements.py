@@ -102,7 +102,11 @@ async def test_nsaid_allergy_in_english(engine):
     assert "NSAIDs" in text and "doctor or pharmacist" in text
 
 
-async def test_two_users_never_see_each_other(engine, store, extractor):
+async def test_two_users_never_see_each_other(any_store, clock, extractor):
+    from bot.engine.engine import Engine
+
+    store = any_store
+    engine = Engine(store=store, clock=clock, extract=extractor)
     alice = Chat(engine, user_id=7001)
     bob = Chat(engine, user_id=7002, language="en")
     await alice.onboard()

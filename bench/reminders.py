@@ -230,11 +230,18 @@ class _TimedStore:
 async def _dispatch(store: Any, api: Any, now: datetime, rate: float) -> dict[str, float]:
     """One tick sending everything due at ``now`` through the fake Bot API."""
     from telegram import Bot
+    from telegram.request import HTTPXRequest
 
     from bot.reminders.dispatcher import Dispatcher
     from bot.tg.outbound import TelegramSender
 
-    bot = Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url)
+    # A connection pool like the application's (PTB's default Bot request has one connection).
+    bot = Bot(
+        api.token,
+        base_url=api.base_url,
+        base_file_url=api.base_file_url,
+        request=HTTPXRequest(connection_pool_size=32),
+    )
     await bot.initialize()
     timed = _TimedStore(store)
     dispatcher = Dispatcher(timed, TelegramSender(bot), _Clock(now), rate=rate, concurrency=16)

@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from bot.reminders.calendar import DueItem, DueStatus
 from store.records import (
@@ -61,8 +61,6 @@ PREVENTION_CHECK_EVERY = timedelta(days=7)
 
 class Plan(BaseModel):
     """Reminders to save and the occurrences that go with them."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     reminders: list[Reminder] = Field(default_factory=list)
     occurrences: list[Occurrence] = Field(default_factory=list)
@@ -340,8 +338,16 @@ def _noon_on(day: date, profile: UserProfile) -> datetime:
 
 
 def _next_daytime(profile: UserProfile, now: datetime) -> datetime:
-    """``now`` if it is outside quiet hours, else the end of the quiet hours."""
-    return shift_out_of_quiet(now, profile.reminders, zone(profile)) if now else now
+    """``now`` if it is outside quiet hours, else the end of the quiet hours that follows."""
+    prefs = profile.reminders
+    tz = zone(profile)
+    local = now.astimezone(tz)
+    if not in_quiet_hours(local.time(), prefs):
+        return now
+    day = local.date()
+    if local.time() > prefs.quiet_end:
+        day += timedelta(days=1)
+    return _at(day, prefs.quiet_end, tz)
 
 
 def renewal_plan(

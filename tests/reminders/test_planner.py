@@ -229,6 +229,8 @@ def test_prevention_reminders_are_offered_once():
     plan = plan_preventions(items, profile, [], now)
     assert {r.label for r in plan.reminders} >= {"influenza", "shingles", "breast_screening"}
     assert all(o.due_at.astimezone(PARIS).time() == time(7, 30) for o in plan.occurrences)
+    late = plan_preventions(items, profile, [], datetime(2026, 11, 28, 22, 0, tzinfo=UTC))
+    assert {o.due_at for o in late.occurrences} == {datetime(2026, 11, 29, 6, 30, tzinfo=UTC)}
     again = plan_preventions(items, profile, plan.reminders, now + timedelta(days=1))
     assert again.reminders == []
     off = profile.model_copy(update={"reminders": ReminderPrefs(prevention=False)})

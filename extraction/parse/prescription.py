@@ -55,6 +55,15 @@ _PRESCRIBER = re.compile(
 )
 _BIRTH = re.compile(r"\bn[ée]+\s*\(?e?\)?\s+le\b|\bnaissance\b|\bdob\b|\bborn\b|\bbirth\b", re.I)
 _SPLIT = re.compile(r"\s+:\s+|\s*:\s+(?=\d|une?\b|take\b|prendre\b)|\s+-\s+|\s+–\s+")
+#: A name matched this well needs no strength or form to be taken for a product.
+_SURE_SCORE = 97.0
+_BARE_NUMBER = re.compile(r"\s\d+(?:[.,]\d+)?\s*$")
+_SCHEDULE_START = re.compile(
+    r"^(?:le |la |au |the |at |in the )?(?:matin|midi|soir|coucher|morning|evening|night|bedtime)"
+    r"\b|^(?:x\s?\d|\d\s?x\s?/|\d+\s*fois\b|\d+/j\b|si besoin|si douleur|toutes les|"
+    r"tous les|pendant|once|twice|daily|every|prn\b)",
+    re.IGNORECASE,
+)
 _SIG = re.compile(r"^\s*(?:sig|posologie|dosage|directions?)\s*[:.]\s*", re.IGNORECASE)
 _GLOBAL_RENEWAL = re.compile(
     r"^\s*(?:ordonnance\s+(?:a|à)\s+renouveler|renouvellement\s*:|ordonnance\s+renouvelable)",
@@ -135,17 +144,34 @@ def find_signed_date(lines: list[Line]) -> date | None:
     return None
 
 
-def _split_product(text: str) -> tuple[str, str]:
+def _known_name(head: str, threshold: float) -> bool:
+    """Whether ``head`` (maybe ending with a bare strength, ``Kardegic 75``) is a drug name."""
+    name = _BARE_NUMBER.sub("", head).strip(" ,;:-")
+    if not name or not re.match(r"[A-Za-zÀ-ÿ]", name):
+        return False
+    match = lookup_drug(name, threshold)
+    return (
+        match is not None
+        and match.score >= _SURE_SCORE
+        and match.matched_words >= len(name.split()) - 1
+    )
+
+
+def _split_product(text: str, threshold: float) -> tuple[str, str]:
     """Split ``name strength form : posology`` into the product part and the posology part."""
     body = _NUMBERING.sub("", text, count=1)
     parts = _SPLIT.split(body, maxsplit=1)
     if len(parts) == 2 and parts[1].strip():
         return parts[0].strip(), parts[1].strip()
-    # "NAME 10 mg 1 cp le soir" with no separator: cut at the posology start
+    # no separator ("NAME 10 mg 1 cp le soir", "doliprane 1 cp matin et soir"): cut where the
+    # posology starts, after a strength or a known name
     for match in re.finditer(r"\s(?=\S)", body):
         rest = body[match.end() :]
-        if _POSOLOGY_START.match(rest) and STRENGTH.search(body[: match.start()]):
-            return body[: match.start()].strip(" ,;"), rest.strip()
+        if not (_POSOLOGY_START.match(rest) or _SCHEDULE_START.match(rest)):
+            continue
+        head = body[: match.start()].strip(" ,;")
+        if STRENGTH.search(head) or _known_name(head, threshold):
+            return head, rest.strip()
     return body.strip(), ""
 
 
@@ -164,6 +190,10 @@ def _parse_product(
         name = product[:cut].strip(" ,;-")
         strength = None
         rest = product[cut:].strip(" ,;.-")
+        bare = _BARE_NUMBER.search(name)
+        if bare and bare.start() > 0:  # "Kardegic 75": a strength without its unit
+            strength = bare.group(0).strip()
+            name = name[: bare.start()].strip(" ,;-")
     form = rest if rest and FORM_WORDS.search(rest) else None
     if form:
         form = re.split(r"\s+(?:x\s*\d|n°|qsp|\()", form, maxsplit=1, flags=re.IGNORECASE)[0]
@@ -180,13 +210,19 @@ def _is_product_line(line: Line, threshold: float) -> tuple[str, str] | None:
         return None
     if _STOP.match(line.text) or _PRESCRIBER.match(line.text):
         return None
-    product, posology = _split_product(line.text)
+    product, posology = _split_product(line.text, threshold)
     if not product or len(product) < 3 or not re.match(r"[A-Za-zÀ-ÿ]", product):
         return None
     name, strength, form, match = _parse_product(product, threshold)
     if not name or len(name.split()) > 6:
         return None
-    if match is not None and (match.matched_words >= len(name.split()) - 2 or strength or form):
+    if match is not None and (strength or form):
+        return product, posology
+    if (
+        match is not None
+        and match.score >= _SURE_SCORE  # a fuzzy match alone ("Cuire" ~ cuivre) is not enough
+        and match.matched_words >= len(name.split()) - 2
+    ):
         return product, posology
     if strength and (form or posology) and len(name.split()) <= 4:
         return product, posology

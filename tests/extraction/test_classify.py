@@ -59,7 +59,8 @@ Pour 6 personnes - préparation 15 min, cuisson 35 min
 2 pots de sucre
 1 sachet de levure
 Mélanger 2 fois par jour pendant 3 jours, laisser reposer le soir.
-Cuire à 180 °C pendant 35 minutes.""",
+Cuire à 180 °C pendant 35 minutes.
+4. Cuire pendant 35 minutes. Servir tiède, 1 part matin et soir si besoin !""",
     # a letter
     """Madame, Monsieur,
 Suite à notre entretien du 12 février 2025, je vous confirme la livraison.

@@ -204,3 +204,22 @@ def test_letterhead_and_patient_lines_are_not_products() -> None:
     sources = "\n".join(m.provenance.source_text or "" for m in doc.medications)
     for text in ("Lilas", "RPPS", "DURAND", "Signature", "Poids"):
         assert text not in sources
+
+
+def test_pasted_one_line_prescriptions() -> None:
+    text = """doliprane 1 cp matin et soir
+Amoxicilline 1g matin et soir 7 jours
+Ventoline 2 bouffées si besoin
+Kardegic 75 : 1 sachet/j"""
+    doc = parse_text(text, "rx-9", OPTIONS)
+    rows = [
+        (m.name, m.strength, m.posology.intakes_per_day, m.posology.as_needed)
+        for m in doc.medications
+    ]
+    assert rows == [
+        ("doliprane", None, 2.0, False),
+        ("Amoxicilline", "1g", 2.0, False),
+        ("Ventoline", None, None, True),
+        ("Kardegic", "75", 1.0, False),  # a strength written without its unit
+    ]
+    assert doc.medications[1].posology.duration is not None

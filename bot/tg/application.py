@@ -161,10 +161,17 @@ def build_application(
         seen_update=seen_update,
     )
     adapter.register(app)
-    app.add_error_handler(make_error_handler(sender, settings.language))
+    app.add_error_handler(make_error_handler(sender, settings.language, adapter.metrics))
     app.bot_data[SENDER_KEY] = sender
     app.bot_data[ADAPTER_KEY] = adapter
     return app
+
+
+def adapter_of(app: TgApplication) -> Adapter:
+    """The adapter bound to ``app`` (its metrics, guards)."""
+    adapter = app.bot_data[ADAPTER_KEY]
+    assert isinstance(adapter, Adapter)
+    return adapter
 
 
 def sender_of(app: TgApplication) -> TelegramSender:

@@ -18,6 +18,7 @@ from telegram.constants import ChatType
 from telegram.error import Conflict, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.tg.health import Metrics
 from bot.tg.outbound import TelegramSender
 from bot.tg.texts import error_text
 
@@ -35,7 +36,9 @@ def where(exc: BaseException) -> str:
     return f"{Path(last.filename).name}:{last.lineno}"
 
 
-def make_error_handler(sender: TelegramSender, default_language: str) -> ErrorHandler:
+def make_error_handler(
+    sender: TelegramSender, default_language: str, metrics: Metrics | None = None
+) -> ErrorHandler:
     """The error handler to register with ``Application.add_error_handler``."""
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -47,6 +50,8 @@ def make_error_handler(sender: TelegramSender, default_language: str) -> ErrorHa
             logger.warning("polling error: %s", type(exc).__name__)
             return
         logger.error("update %s failed: %s at %s", update_id, type(exc).__name__, where(exc))
+        if metrics is not None:
+            metrics.failures[type(exc).__name__] += 1
         if not isinstance(update, Update):
             return
         chat = update.effective_chat

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -27,6 +28,7 @@ from bot.engine.events import Event, UnsupportedIn, UserRef
 from bot.engine.replies import LeaveChat, Reply, Text
 from bot.tg import inbound
 from bot.tg.guards import AllowList, GroupMemory, RateLimiter, is_private, joined_group, left_group
+from bot.tg.health import Metrics
 from bot.tg.outbound import TelegramSender
 from bot.tg.texts import localised
 
@@ -73,6 +75,7 @@ class Adapter:
     ) -> None:
         self.engine = engine
         self.seen_update = seen_update
+        self.metrics = Metrics()
         self.sender = sender
         self.allow_list = allow_list
         self.rate_limiter = rate_limiter
@@ -112,6 +115,7 @@ class Adapter:
             return
         if seen:
             logger.info("update %d already handled; skipped", update.update_id)
+            self.metrics.refused["replay"] += 1
             raise ApplicationHandlerStop
 
     async def guard_chat(self, update: Update, context: Context) -> None:
@@ -123,6 +127,7 @@ class Adapter:
         chat = update.effective_chat
         assert chat is not None
         logger.info("refusing non-private chat %d (update %d)", chat.id, update.update_id)
+        self.metrics.refused["group"] += 1
         if left_group(update) or not (
             joined_group(update) or update.effective_message or update.callback_query
         ):
@@ -146,6 +151,7 @@ class Adapter:
         chat_id = update.effective_chat.id if update.effective_chat else user.id
         if not self.allow_list.permits(user.id):
             logger.info("user not on the allow-list (update %d)", update.update_id)
+            self.metrics.refused["not_allowed"] += 1
             try:
                 if self.allow_list.first_refusal(user.id):
                     await self.sender.send_notice(
@@ -157,6 +163,7 @@ class Adapter:
         media_group = message.media_group_id if message is not None else None
         if not self.rate_limiter.allow(user.id, media_group):
             logger.info("rate limited (update %d)", update.update_id)
+            self.metrics.refused["rate_limited"] += 1
             try:
                 if update.callback_query is not None:
                     await _answer_quietly(update)
@@ -188,6 +195,8 @@ class Adapter:
     async def dispatch(self, user: UserRef, event: Event) -> None:
         """Hand ``event`` to the engine; send early replies as they come, then the rest."""
         chat_id = user.chat_id
+        started = time.perf_counter()
+        self.metrics.updates[type(event).__name__] += 1
 
         async def emit(reply: Reply) -> None:
             await self.sender.send(chat_id, [reply])
@@ -198,6 +207,7 @@ class Adapter:
                 await self.sender.leave(chat_id)
             return
         await self.sender.send(chat_id, replies)
+        self.metrics.observe_answer(time.perf_counter() - started)
 
     async def _typing(self, chat_id: int) -> None:
         try:

@@ -9,15 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-import inspect
 import logging
 import signal
 from typing import Any
 
-from telegram import Update
-
 from bot.settings import Settings
-from bot.tg.application import TgApplication, build_application
+from bot.tg.application import TgApplication, adapter_of, build_application, polling
+from bot.tg.health import HealthServer
 from bot.tg.webhook import new_secret, webhook_mode
 
 logger = logging.getLogger(__name__)
@@ -35,52 +33,62 @@ def install_jobs(app: TgApplication, services: Any) -> bool:
     return True
 
 
-async def _close(services: Any) -> None:
-    result = services.close()
-    if inspect.isawaitable(result):
-        await result
-
-
 def run_bot(settings: Settings, webhook_url: str | None) -> int:
-    """Run the bot until stopped; returns the process exit code."""
+    """Run the bot until SIGINT/SIGTERM; returns the process exit code."""
     from bot.bootstrap import build_services
+    from bot.logs import setup_logging
 
-    with contextlib.suppress(ImportError):
-        from bot.logs import setup_logging
-
-        setup_logging(settings)
+    setup_logging(settings)
     services = build_services(settings)
-    if inspect.isawaitable(services):
-        services = asyncio.run(services)  # type: ignore[arg-type]
     try:
         app = build_application(settings, services.engine, seen_update=services.store.seen_update)
         install_jobs(app, services)
-        url = webhook_url or settings.webhook_url
-        if url:
-            asyncio.run(_run_webhook(app, settings, url))
-        else:
-            logger.info("starting long polling")
-            app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+        asyncio.run(_serve(app, settings, services, webhook_url or settings.webhook_url))
     finally:
-        asyncio.run(_close(services))
+        services.close()
     return 0
 
 
-async def _run_webhook(app: TgApplication, settings: Settings, url: str) -> None:
-    secret = (
-        settings.webhook_secret.get_secret_value() if settings.webhook_secret else new_secret()
-    )
+async def _serve(app: TgApplication, settings: Settings, services: Any, url: str | None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    async with webhook_mode(
-        app,
-        public_url=url,
-        secret=secret,
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-    ):
-        logger.info("webhook mode started")
-        await stop.wait()
+    health: HealthServer | None = None
+    if settings.health_port is not None:
+
+        async def ready() -> bool:
+            await asyncio.to_thread(services.store.has_account, 0)
+            return bool(app.running)
+
+        health = HealthServer(
+            adapter_of(app).metrics,
+            ready,
+            listen=settings.webhook_listen,
+            port=settings.health_port,
+        )
+        await health.start()
+    try:
+        if url:
+            secret = (
+                settings.webhook_secret.get_secret_value()
+                if settings.webhook_secret
+                else new_secret()
+            )
+            async with webhook_mode(
+                app,
+                public_url=url,
+                secret=secret,
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+            ):
+                logger.info("webhook mode started")
+                await stop.wait()
+        else:
+            async with polling(app):
+                logger.info("long polling started")
+                await stop.wait()
+    finally:
+        if health is not None:
+            await health.stop()

@@ -5,15 +5,25 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
+
+import httpx
 
 from tests.fakes.bot_api import FakeBotApi
 
 
-async def test_carnet_run_polls_answers_and_stops_cleanly(
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_carnet_run_polls_answers_serves_health_and_stops_cleanly(
     bot_api: FakeBotApi, tmp_path: Path, master_key: bytes
 ):
+    health_port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CARNET_", "TELEGRAM_"))}
     env.update(
         {
@@ -23,6 +33,7 @@ async def test_carnet_run_polls_answers_and_stops_cleanly(
             "CARNET_DATA_DIR": str(tmp_path / "data"),
             "CARNET_MASTER_KEY": master_key.hex(),
             "CARNET_LOG_LEVEL": "DEBUG",
+            "CARNET_HEALTH_PORT": str(health_port),
         }
     )
     process = await asyncio.create_subprocess_exec(
@@ -42,6 +53,12 @@ async def test_carnet_run_polls_answers_and_stops_cleanly(
         assert welcome.callback_data == ["consent:yes", "consent:no"]
         menus = {c.params.get("language_code") for c in bot_api.calls_of("setMyCommands")}
         assert menus == {None, "fr"}
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{health_port}") as client:
+            assert (await client.get("/healthz")).status_code == 200
+            assert (await client.get("/readyz")).status_code == 200
+            metrics = (await client.get("/metrics")).text
+        assert 'carnet_updates_total{kind="CommandIn"} 1' in metrics
+        assert "carnet_answer_seconds_count 1" in metrics
     finally:
         process.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(process.communicate(), timeout=20)

@@ -1,0 +1,149 @@
+"""Operations endpoints of the bot process: ``/healthz``, ``/readyz`` and Prometheus ``/metrics``.
+
+Metrics are counts and durations only (update kinds, answers, failures); no label ever carries a
+user id, a text or a value. ``extra`` sources let other parts (reminders, queue) add lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import logging
+import socket
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application as TornadoApplication
+from tornado.web import RequestHandler
+
+logger = logging.getLogger(__name__)
+
+BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+"""Answer-latency histogram buckets in seconds (OCR answers land in the upper ones)."""
+
+ReadyCheck = Callable[[], Awaitable[bool]]
+MetricsSource = Callable[[], str]
+
+
+class Metrics:
+    """In-process counters of the Telegram adapter, rendered in Prometheus text format."""
+
+    def __init__(self) -> None:
+        self.updates: Counter[str] = Counter()
+        self.failures: Counter[str] = Counter()
+        self.refused: Counter[str] = Counter()
+        self._bucket_counts = [0] * len(BUCKETS)
+        self._latency_sum = 0.0
+        self._latency_count = 0
+        self.extra: list[MetricsSource] = []
+
+    def observe_answer(self, seconds: float) -> None:
+        """Record one answer's latency (event in → last reply sent)."""
+        index = bisect.bisect_left(BUCKETS, seconds)
+        if index < len(BUCKETS):
+            self._bucket_counts[index] += 1
+        self._latency_sum += seconds
+        self._latency_count += 1
+
+    def render(self) -> str:
+        """The Prometheus exposition text."""
+        lines = [
+            "# HELP carnet_updates_total Telegram updates handed to the engine, by kind.",
+            "# TYPE carnet_updates_total counter",
+            *(f'carnet_updates_total{{kind="{k}"}} {v}' for k, v in sorted(self.updates.items())),
+            "# HELP carnet_updates_refused_total Updates stopped by a guard, by reason.",
+            "# TYPE carnet_updates_refused_total counter",
+            *(
+                f'carnet_updates_refused_total{{reason="{k}"}} {v}'
+                for k, v in sorted(self.refused.items())
+            ),
+            "# HELP carnet_update_failures_total Updates that ended in the error handler.",
+            "# TYPE carnet_update_failures_total counter",
+            *(
+                f'carnet_update_failures_total{{error="{k}"}} {v}'
+                for k, v in sorted(self.failures.items())
+            ),
+            "# HELP carnet_answer_seconds Event received to last reply sent.",
+            "# TYPE carnet_answer_seconds histogram",
+        ]
+        cumulative = 0
+        for bound, count in zip(BUCKETS, self._bucket_counts, strict=True):
+            cumulative += count
+            lines.append(f'carnet_answer_seconds_bucket{{le="{bound}"}} {cumulative}')
+        lines += [
+            f'carnet_answer_seconds_bucket{{le="+Inf"}} {self._latency_count}',
+            f"carnet_answer_seconds_sum {self._latency_sum:.6f}",
+            f"carnet_answer_seconds_count {self._latency_count}",
+        ]
+        text = "\n".join(lines) + "\n"
+        for source in self.extra:
+            try:
+                text += source()
+            except Exception as exc:
+                logger.warning("metrics source failed: %s", type(exc).__name__)
+        return text
+
+
+class _Health(RequestHandler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish("ok\n")
+
+
+class _Ready(RequestHandler):
+    def initialize(self, check: ReadyCheck) -> None:
+        self.check = check
+
+    async def get(self) -> None:
+        try:
+            ready = await asyncio.wait_for(self.check(), timeout=3)
+        except Exception as exc:
+            logger.warning("readiness check failed: %s", type(exc).__name__)
+            ready = False
+        self.set_status(200 if ready else 503)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish("ready\n" if ready else "not ready\n")
+
+
+class _Metrics(RequestHandler):
+    def initialize(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        self.finish(self.metrics.render())
+
+
+class HealthServer:
+    """Serves the three endpoints on ``listen:port``."""
+
+    def __init__(self, metrics: Metrics, ready: ReadyCheck, *, listen: str, port: int) -> None:
+        self.metrics = metrics
+        self.ready = ready
+        self.listen = listen
+        self.port = port
+        self._server: HTTPServer | None = None
+
+    async def start(self) -> int:
+        """Listen; returns the bound port (useful with ``port=0``)."""
+        routes: list[Any] = [
+            (r"/healthz", _Health),
+            (r"/readyz", _Ready, {"check": self.ready}),
+            (r"/metrics", _Metrics, {"metrics": self.metrics}),
+        ]
+        self._server = HTTPServer(TornadoApplication(routes), max_body_size=1024)
+        sockets = bind_sockets(self.port, self.listen, family=socket.AF_INET)
+        self.port = sockets[0].getsockname()[1]
+        self._server.add_sockets(sockets)
+        logger.info("health endpoints on %s:%d", self.listen, self.port)
+        return self.port
+
+    async def stop(self) -> None:
+        """Stop listening."""
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+            self._server = None

@@ -200,6 +200,7 @@ class FakeBotApi:
         self.chats: dict[int, dict[int, JsonDict]] = {}
         self.webhook: JsonDict | None = None
         self.webhook_responses: list[int] = []
+        self.balanced_urls: list[str] = []
         self.left_chats: set[int] = set()
         self.faults: list[Fault] = []
         self._pending: list[JsonDict] = []
@@ -318,15 +319,23 @@ class FakeBotApi:
             self._pending.append(update)
             self._changed.notify_all()
 
+    def balance_webhook(self, urls: list[str]) -> None:
+        """Deliver webhook updates round-robin to ``urls`` (a load balancer in front of several
+        bot instances), with the secret token of the last setWebhook."""
+        self.balanced_urls = list(urls)
+
     async def _deliver_to_webhook(self, update: JsonDict) -> None:
         assert self.webhook is not None
         if self._webhook_client is None:
-            self._webhook_client = httpx.AsyncClient(timeout=10)
+            self._webhook_client = httpx.AsyncClient(timeout=30)
         headers = {"Content-Type": "application/json"}
         if self.webhook.get("secret_token"):
             headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook["secret_token"]
+        url = self.webhook["url"]
+        if self.balanced_urls:
+            url = self.balanced_urls[update["update_id"] % len(self.balanced_urls)]
         response = await self._webhook_client.post(
-            self.webhook["url"], content=json.dumps(update), headers=headers
+            url, content=json.dumps(update), headers=headers
         )
         self.webhook_responses.append(response.status_code)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from functools import lru_cache
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import date2num
@@ -21,13 +22,29 @@ def trend_png(
     high: float | None,
     band_label: str,
 ) -> bytes:
-    """A small PNG chart of ``points`` with the reference band shaded (thread-safe, no pyplot)."""
+    """A small PNG chart of ``points`` with the reference band shaded (thread-safe, no pyplot).
+
+    Rendering takes 100-300 ms; the same chart asked again comes from a small in-process cache
+    keyed by its content (so it cannot mix users: equal inputs draw equal pictures).
+    """
+    return _render(title, tuple(points), unit, low, high, band_label)
+
+
+@lru_cache(maxsize=64)
+def _render(
+    title: str,
+    points: tuple[tuple[date, float], ...],
+    unit: str | None,
+    low: float | None,
+    high: float | None,
+    band_label: str,
+) -> bytes:
     figure = Figure(figsize=(6.4, 3.6), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot(1, 1, 1)
     if len(points) > MAX_POINTS:
         step = len(points) / MAX_POINTS
-        points = [points[int(i * step)] for i in range(MAX_POINTS)] + [points[-1]]
+        points = (*(points[int(i * step)] for i in range(MAX_POINTS)), points[-1])
     xs = [float(date2num(p[0])) for p in points]
     ys = [p[1] for p in points]
     if low is not None or high is not None:
@@ -59,5 +76,5 @@ def trend_png(
     figure.autofmt_xdate()
     figure.subplots_adjust(left=0.11, right=0.97, top=0.9, bottom=0.2)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()

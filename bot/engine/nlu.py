@@ -825,7 +825,8 @@ TREATMENT_WORDS = (
     r"comprimes?|gelules?|antibiotiques?|antibiotics?|ordonnances?|prescriptions?|drugs?|"
     r"je prends quoi|i take|i m taking|am i taking|am i on|je prenais|i took|j ai pris|"
     r"ai je pris|did i take|was i taking|what i took|ce que j ai pris|ce que je prends|"
-    r"qu est ce que je prends|je prends|on m a donne|i was given|what was i given|m a prescrit|"
+    r"qu est ce que je prends|je prends|on m a donne|je dois prendre|dois je prendre|"
+    r"what do i take|what should i take|i was given|what was i given|m a prescrit|"
     r"was i on|i was on|prescribed me|m ont prescrit)\b"
 )
 VACCINE_WORDS = (
@@ -857,7 +858,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
 
     if not t:
         return intent("unknown")
-    if _any(t, r"^(aide|help|au secours|\?|menu|commandes|commands)$") or _any(
+    if _any(
+        t, r"^(aide|help|au secours|\?|menu|commandes|commands)( moi| me| please| stp)?$"
+    ) or _any(
         t,
         r"\b(que (sais|peux) tu faire|tu sers a quoi|what can you do|how does (it|this) work|"
         r"tu fais quoi|what do you do|what are you|qui es tu|who are you|comment je t utilise|"
@@ -898,12 +901,15 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     if _any(
         t,
         r"\b(compatible|contre indique|dangereux pour moi|risque pour moi|safe for me|"
-        r"ok for me|ok pour moi|bon pour moi|sans danger)\b",
+        r"ok for me|ok pour moi|bon pour moi|sans danger|possible pour moi|ca passe avec|"
+        r"passe avec|go with my|with my (meds|medication|medications|treatment)|"
+        r"avec mon traitement|avec mes medicaments)\b",
     ) and _known_product(t, names):
         return intent("can_take", product=_known_product(t, names))
 
     purpose = (
         r"\b(a quoi sert|a quoi servent|ca sert a quoi|sert a quoi|c est pour quoi|c est pourquoi|"
+        r"contre quoi|against what|"
         r"pourquoi (je prends|est ce que je prends|on m a prescrit|on m a donne|je suis sous|"
         r"j ai)|what is|what s|what are|what does|why do i take|why am i taking|why am i on|"
         r"why was i prescribed|what was|a quoi me sert|pour quoi je prends|for what is|"
@@ -914,7 +920,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         _any(
             t,
             r"\b(sert|servent|servir|pour quoi|pourquoi|for|why|do|treat|treats|soigne|"
-            r"soigner|traite|raison|reason)\b",
+            r"soigner|traite|raison|reason|contre|against)\b",
         )
     ):
         product = _known_product(t, names) or _product_after(t, purpose, names)
@@ -923,7 +929,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     prescriber = (
         r"\b(qui (m )?a prescrit|qui me l a prescrit|quel (medecin|docteur) (m )?a prescrit|"
         r"prescrit par qui|who prescribed|which doctor prescribed|who gave me|qui m a donne|"
-        r"qui m a mis sous|who put me on|c est qui qui m a prescrit|"
+        r"qui m a mis sous|who put me on|c est qui qui m a prescrit|vient de quel|"
+        r"quel (medecin|docteur)|doctor that|doctor who|"
         r"(which|what) doctor (gave|prescribed|put)|doctor gave me)\b"
     )
     if _any(t, prescriber):

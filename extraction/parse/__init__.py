@@ -6,8 +6,6 @@ single-purpose functions (posology, dates, reference lookups) are reused by the 
 
 from __future__ import annotations
 
-import time
-
 from extraction.classify import classify
 from extraction.options import ExtractionOptions
 from extraction.parse.allergy import parse_allergies
@@ -64,7 +62,6 @@ def parse_document(
         document_id: written into every record's provenance.
         options: ``confidence_threshold`` (flag fields below it) and ``fuzzy_threshold``.
     """
-    started = time.perf_counter()
     lines = [line for line in lines_of(pages) if len(line.text) <= _MAX_LINE_LENGTH][:_MAX_LINES]
     text = "\n".join(line.text for line in lines)
     prescriber = find_prescriber(lines)
@@ -102,7 +99,6 @@ def parse_document(
         doc.warnings.append("no_medical_content")
     elif any(item.needs_confirmation for item in items):
         doc.warnings.append("low_confidence")
-    _ = time.perf_counter() - started
     return doc
 
 

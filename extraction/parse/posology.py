@@ -207,12 +207,10 @@ def _read_frequency(scanner: _Scanner, pos: Posology) -> None:
     latin = scanner.take("frequency", frequencies.LATIN)
     if latin:
         code = latin.group("code").replace(".", "")
-        pos.frequency, pos.period, pos.period_unit = LATIN_COUNT[code], 1.0, PeriodUnit.DAY
+        count = frequencies.LATIN_COUNT[code]
+        pos.frequency, pos.period, pos.period_unit = count, 1.0, PeriodUnit.DAY
         if code == "qhs":
             pos.when = [TimeOfDay.BEDTIME]
-
-
-LATIN_COUNT = frequencies.LATIN_COUNT
 
 
 def read_posology(text: str) -> PosologyReading:

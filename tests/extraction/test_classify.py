@@ -6,7 +6,7 @@ import pytest
 
 from extraction.classify import classify
 from extraction.options import ExtractionOptions
-from extraction.parse import parse_text
+from extraction.parse import parse_document, parse_text
 from store.records import DocumentKind
 
 OPTIONS = ExtractionOptions()
@@ -87,3 +87,41 @@ def test_scores_are_reported_for_every_kind() -> None:
 def test_empty_text_is_other() -> None:
     assert classify("").kind == DocumentKind.OTHER
     assert parse_text("", "doc", OPTIONS).kind == DocumentKind.OTHER
+
+
+def _norm(text: str | None) -> str:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in plain if c.isalnum() and not unicodedata.combining(c)).lower()
+
+
+def test_synthetic_text_pdfs_are_classified_and_read_exactly(tmp_path) -> None:
+    """The seeded synthetic corpus (text PDFs) against its ground truth: kinds and every item."""
+    from tests.synthetic.corpus import generate_corpus
+
+    from extraction.pdf import iter_pages
+
+    docs = generate_corpus(tmp_path, seed=5, n_per_kind=5, renderings=["text_pdf"])
+    for folder, truth in docs:
+        data = (folder / truth.files["text_pdf"][0]).read_bytes()
+        pages = [p.read for p in iter_pages(data, OPTIONS) if p.read is not None]
+        doc = parse_document(pages, truth.id, OPTIONS)
+        assert doc.kind.value == truth.kind, truth.id
+        meds = [(_norm(m.name), _norm(m.strength)) for m in doc.medications]
+        assert meds == [(_norm(e.name), _norm(e.strength)) for e in truth.medications], truth.id
+        for med, expected in zip(doc.medications, truth.medications, strict=True):
+            assert med.posology.intakes_per_day == pytest.approx(expected.intakes_per_day)
+            duration = med.posology.duration
+            assert (duration.days if duration else None) == expected.duration_days, truth.id
+            assert med.posology.renewals == expected.renewals, truth.id
+        labs = [
+            (r.loinc, r.value, r.interpretation.value if r.interpretation else None)
+            for r in doc.lab_results
+        ]
+        assert labs == [(e.loinc, e.value, e.flag) for e in truth.lab_results], truth.id
+        shots = [(_norm(v.product), v.date, v.lot_number) for v in doc.vaccinations]
+        assert shots == [(_norm(e.vaccine), e.date, e.lot) for e in truth.vaccinations], truth.id
+        assert [_norm(a.substance) for a in doc.allergies] == [
+            _norm(e.substance) for e in truth.allergies
+        ]

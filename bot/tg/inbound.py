@@ -209,6 +209,9 @@ class _Album:
     last_added: float = field(default_factory=time.monotonic)
 
 
+MAX_ALBUM_ITEMS = 10
+"""Telegram's own limit on an album; more items under one ``media_group_id`` are dropped."""
+
 AlbumDispatch = Callable[[UserRef, Event], Awaitable[None]]
 TaskStarter = Callable[[Coroutine[Any, Any, None]], object]
 
@@ -241,6 +244,9 @@ class AlbumCollector:
             album = self._albums[key] = _Album(user=user)
             self._start_task(self._flush_later(key))
         album.last_added = time.monotonic()
+        if len(album.parts) >= MAX_ALBUM_ITEMS:
+            logger.warning("album over %d items: extra item dropped", MAX_ALBUM_ITEMS)
+            return
         try:
             album.parts.append((message.message_id, await download(bot, attachment, max_bytes)))
         except FileTooLarge:

@@ -98,9 +98,8 @@ def _norm(text: str | None) -> str:
 
 def test_synthetic_text_pdfs_are_classified_and_read_exactly(tmp_path) -> None:
     """The seeded synthetic corpus (text PDFs) against its ground truth: kinds and every item."""
-    from tests.synthetic.corpus import generate_corpus
-
     from extraction.pdf import iter_pages
+    from tests.synthetic.corpus import generate_corpus
 
     docs = generate_corpus(tmp_path, seed=5, n_per_kind=5, renderings=["text_pdf"])
     for folder, truth in docs:

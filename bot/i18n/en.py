@@ -149,6 +149,7 @@ MESSAGES: dict[str, str] = {
     "treatments.current_header": "Your current treatments ({n}):",
     "treatments.past_header_all": "Your past treatments:",
     "treatments.past_header": "Treatments taken between {start} and {end}:",
+    "treatments.more_before": '… {n} older ones not shown (give a period, e.g. "in March 2024").',
     "treatments.none_past": "I find no treatment for this period in your record.",
     "treatments.from": "from {date}",
     "treatments.which_product": "Which medication do you mean?",

@@ -145,3 +145,34 @@ async def test_erase_needs_the_confirmation_button(fr: Chat, store):
     await fr.say("/supprimer")
     assert "effacées" in await fr.press("Oui, tout effacer")
     assert not store.has_account(fr.user.user_id)
+
+
+async def test_open_ended_prescription_lapses_after_a_year_but_declared_ones_do_not(
+    chat: Chat, store, clock
+):
+    from datetime import date
+
+    from store.records import Medication, Provenance, RecordStatus
+
+    with store.vault(chat.user.user_id) as vault:
+        history.onboarded(vault, clock.now())
+        old = history._doc(vault, history.DocumentKind.PRESCRIPTION, date(2024, 1, 5))
+        vault.save_all(
+            [
+                Medication(
+                    name="Tahor 10 mg",
+                    start_date=date(2024, 1, 5),
+                    provenance=Provenance(document_id=old),
+                    status=RecordStatus.CONFIRMED,
+                ),
+                Medication(
+                    name="Levothyrox 50",
+                    start_date=date(2023, 6, 1),
+                    status=RecordStatus.CONFIRMED,
+                    recorded_at=clock.now(),
+                ),
+            ]
+        )
+    text = await chat.say("mes traitements")
+    assert "Levothyrox 50" in text and "Tahor" not in text
+    assert "Tahor 10 mg" in await chat.say("mes anciens traitements")

@@ -184,15 +184,29 @@ def end_of(med: Medication) -> date | None:
     return None
 
 
+PRESCRIPTION_VALIDITY_DAYS = 365
+"""A French prescription is valid at most a year: an open-ended one older than that has lapsed."""
+
+
 def is_current(med: Medication, today: date) -> bool:
-    """Whether a treatment is being taken today."""
+    """Whether a treatment is being taken today.
+
+    Stopped and finished treatments are not; one with an end (or a duration) is until then; an
+    open-ended one read from a prescription lapses with the prescription after a year; one the
+    user declared stays current until they say they stopped it.
+    """
     if med.med_status is not MedicationStatus.ACTIVE:
         return False
     begin = start_of(med)
     if begin is not None and begin > today:
         return False
     end = end_of(med)
-    return end is None or end >= today
+    if end is not None:
+        return end >= today
+    from_document = med.provenance.document_id is not None
+    return not (
+        from_document and begin is not None and (today - begin).days > PRESCRIPTION_VALIDITY_DAYS
+    )
 
 
 def overlaps(med: Medication, start: date, end: date, today: date) -> bool:

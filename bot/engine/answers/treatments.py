@@ -25,6 +25,9 @@ from bot.engine.replies import Reply, Text
 from bot.i18n import Translator
 from store.records import Medication
 
+MAX_LINES = 30
+"""Past treatments listed at most (the most recent ones); a period narrows the list."""
+
 
 def describe(med: Medication, facts: Facts, tr: Translator, today: date) -> str:
     """One treatment line: name, posology in words, until when, source."""
@@ -38,7 +41,13 @@ def describe(med: Medication, facts: Facts, tr: Translator, today: date) -> str:
 
 def current(facts: Facts, tr: Translator, today: date) -> list[Reply]:
     """The treatments taken today."""
-    meds = sorted((m for m in facts.medications if is_current(m, today)), key=lambda m: m.name)
+    latest: dict[str, Medication] = {}
+    for med in sorted(
+        (m for m in facts.medications if is_current(m, today)),
+        key=lambda m: start_of(m) or date.min,
+    ):
+        latest[normalize(med_label(med))] = med  # a renewal replaces the previous line
+    meds = sorted(latest.values(), key=lambda m: m.name.lower())
     if not meds:
         return [Text(text=tr("treatments.none_current"))]
     lines = [describe(m, facts, tr, today) for m in meds]
@@ -65,6 +74,8 @@ def past(
     meds.sort(key=lambda m: start_of(m) or date.min)
     if not meds:
         return [Text(text=tr("treatments.none_past"))]
+    more = len(meds) - MAX_LINES
+    meds = meds[-MAX_LINES:]
     lines = []
     for med in meds:
         begin = start_of(med)
@@ -72,6 +83,8 @@ def past(
         lines.append(
             bullet(f"{med_label(med)} {since} ({cite(med, facts, tr)})".replace("  ", " "))
         )
+    if more > 0:
+        lines.insert(0, tr("treatments.more_before", n=more))
     return [Text(text=header + "\n" + "\n".join(lines))]
 
 

@@ -154,7 +154,8 @@ MESSAGES: dict[str, str] = {
     "treatments.current_header": "Vos traitements en cours ({n}) :",
     "treatments.past_header_all": "Vos traitements passés :",
     "treatments.past_header": "Traitements pris entre le {start} et le {end} :",
-    "treatments.more_before": "… {n} plus anciens non affichés (précisez une période, ex. « en mars 2024 »).",
+    "treatments.more_before": "… {n} plus anciens non affichés (précisez une période, "
+    "ex. « en mars 2024 »).",
     "treatments.none_past": "Je ne trouve aucun traitement pour cette période dans votre carnet.",
     "treatments.from": "à partir du {date}",
     "treatments.which_product": "De quel médicament parlez-vous ?",

@@ -1,13 +1,15 @@
-"""In-process cache of decrypted records per profile, valid for one profile version.
+"""In-process cache of decrypted records per profile and kind, tagged with a profile version.
 
-Decoding 20,000 records costs hundreds of milliseconds (pydantic validation dominates, not
-AES-GCM), so a question asked about a long history would wait on it. Every committed write to a
-profile bumps ``profiles.version`` under the profile's row lock; a vault opened at version ``v``
-may use cached records of version ``v`` only, so another instance's write is never missed.
-Records handed out from the cache are shared: callers treat them as read-only and save changed
-copies. Decrypted data stays in this process's memory only, as it would while answering anyway;
-the cache is bounded in profiles and in records (least recently used profiles are dropped) and
-cleared on erasure.
+Decoding 20,000 records costs a second or more (pydantic validation dominates, not AES-GCM), so
+a question asked about a long history would wait on it. Every committed write to a profile bumps
+``profiles.version`` under the account's lock and stamps the rows it wrote with that version
+(``rev``). A vault opened at version ``v`` serves cached records of version ``v`` as they are;
+records cached at an older version are refreshed by decoding only the rows with a newer ``rev``
+(and dropping ids that are gone), so another instance's write is never missed and never costs a
+full reload. Records handed out from the cache are shared: callers treat them as read-only and
+save changed copies. Decrypted data stays in this process's memory only, as it would while
+answering anyway; the cache is bounded in profiles and in records (least recently used profiles
+are dropped), dropped for a profile on rollback, and cleared on erasure.
 """
 
 from __future__ import annotations
@@ -17,46 +19,49 @@ from collections import OrderedDict
 from typing import Any
 
 
-class _Entry:
-    __slots__ = ("kinds", "version")
+class Cached:
+    """Records of one kind of one profile, as of ``version``."""
 
-    def __init__(self, version: int) -> None:
+    __slots__ = ("records", "version")
+
+    def __init__(self, version: int, records: dict[str, Any]) -> None:
+        """Hold records by id."""
         self.version = version
-        self.kinds: dict[str, dict[str, Any]] = {}
+        self.records = records
 
 
 class RecordCache:
-    """Decrypted records by profile and kind, tagged with the profile version they match."""
+    """Decrypted records by profile and kind, each kind tagged with the version it matches."""
 
     def __init__(self, max_profiles: int = 32, max_records: int = 200_000) -> None:
         """Keep at most ``max_profiles`` profiles and about ``max_records`` records (0: off)."""
         self._max = max_profiles
         self._max_records = max_records
         self._lock = threading.Lock()
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._entries: OrderedDict[str, dict[str, Cached]] = OrderedDict()
 
     def get(self, profile_id: str, version: int, kind: str) -> list[Any] | None:
         """The cached records of one kind at exactly ``version``, or None."""
         with self._lock:
-            entry = self._entries.get(profile_id)
-            if entry is None or entry.version != version:
-                return None
-            records = entry.kinds.get(kind)
-            if records is None:
+            cached = self._entries.get(profile_id, {}).get(kind)
+            if cached is None or cached.version != version:
                 return None
             self._entries.move_to_end(profile_id)
-            return list(records.values())
+            return list(cached.records.values())
+
+    def stale(self, profile_id: str, kind: str) -> Cached | None:
+        """The cached records of one kind at whatever version they are (to refresh them)."""
+        with self._lock:
+            cached = self._entries.get(profile_id, {}).get(kind)
+            return None if cached is None else Cached(cached.version, dict(cached.records))
 
     def put(self, profile_id: str, version: int, kind: str, records: list[Any]) -> None:
-        """Remember freshly decoded records of one kind at ``version``."""
+        """Remember the records of one kind as of ``version``."""
         if self._max <= 0:
             return
         with self._lock:
-            entry = self._entries.get(profile_id)
-            if entry is None or entry.version != version:
-                entry = _Entry(version)
-                self._entries[profile_id] = entry
-            entry.kinds[kind] = {r.id: r for r in records}
+            kinds = self._entries.setdefault(profile_id, {})
+            kinds[kind] = Cached(version, {r.id: r for r in records})
             self._entries.move_to_end(profile_id)
             while len(self._entries) > self._max or (
                 len(self._entries) > 1 and self._size() > self._max_records
@@ -64,7 +69,7 @@ class RecordCache:
                 self._entries.popitem(last=False)
 
     def _size(self) -> int:
-        return sum(len(r) for e in self._entries.values() for r in e.kinds.values())
+        return sum(len(c.records) for kinds in self._entries.values() for c in kinds.values())
 
     def commit(
         self,
@@ -74,19 +79,15 @@ class RecordCache:
         saved: dict[str, dict[str, Any]],
         deleted: dict[str, set[str]],
     ) -> None:
-        """Carry the cache over a committed write: apply its saves and deletions."""
+        """Carry the kinds cached at ``old_version`` over a committed write of this process."""
         with self._lock:
-            entry = self._entries.get(profile_id)
-            if entry is None:
-                return
-            if entry.version != old_version:
-                del self._entries[profile_id]
-                return
-            for kind, records in entry.kinds.items():
+            for kind, cached in self._entries.get(profile_id, {}).items():
+                if cached.version != old_version:
+                    continue  # stale already: refreshed from the database when next read
                 for record_id in deleted.get(kind, ()):
-                    records.pop(record_id, None)
-                records.update(saved.get(kind, {}))
-            entry.version = new_version
+                    cached.records.pop(record_id, None)
+                cached.records.update(saved.get(kind, {}))
+                cached.version = new_version
 
     def drop(self, profile_id: str) -> None:
         """Forget one profile (after a rollback or an erasure)."""

@@ -5,6 +5,7 @@ What stays in clear, and why:
 - ids (random UUIDs, never derived from content) and foreign keys: to find rows;
 - ``accounts.lookup_hash``: HMAC of the platform user id under a secret lookup key;
 - ``profiles.master_key_id`` and ``is_default``, ``version`` columns: rotation and concurrency;
+- ``records.rev``, ``documents.rev``: the profile version that last wrote the row (cache refresh);
 - ``records.kind``: the record type (medication, lab, …), so one kind loads in one query;
 - ``documents.page_count`` and page numbers; the sizes of ciphertexts;
 - ``occurrences.due_at``, ``sent_at``, ``lease_until``, ``reminder_id``: what the scheduler needs
@@ -127,6 +128,7 @@ records = Table(
     Column("kind", String(16), primary_key=True),
     Column("id", String(ID), primary_key=True),
     Column("payload", LargeBinary, nullable=False),
+    Column("rev", Integer, nullable=False, server_default=text("0")),
 )
 
 documents = Table(
@@ -141,6 +143,7 @@ documents = Table(
     Column("id", String(ID), primary_key=True),
     Column("payload", LargeBinary, nullable=False),
     Column("page_count", Integer, nullable=False, server_default=text("0")),
+    Column("rev", Integer, nullable=False, server_default=text("0")),
 )
 
 document_pages = Table(

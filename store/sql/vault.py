@@ -11,7 +11,17 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from store.crypto import Sealer
@@ -85,6 +95,11 @@ class SqlVault:
     def version(self) -> int:
         """The profile version this vault was opened at."""
         return self._version
+
+    @property
+    def _rev(self) -> int:
+        """The version this vault's writes will have once committed (stamped on their rows)."""
+        return self._version + 1
 
     # Change tracking (for the version bump and the cache) ---------------------------------------
 
@@ -167,6 +182,7 @@ class SqlVault:
                 id=document.id,
                 payload=self._codec.seal_document(document),
                 page_count=len(document.pages),
+                rev=self._rev,
             )
             .on_conflict_do_nothing(index_elements=[documents.c.profile_id, documents.c.id])
             .returning(documents.c.id)
@@ -178,7 +194,10 @@ class SqlVault:
 
     def update_document(self, document: Document) -> None:
         """Update a document; its pages are replaced only when ``document.pages`` is not empty."""
-        values: dict[str, Any] = {"payload": self._codec.seal_document(document)}
+        values: dict[str, Any] = {
+            "payload": self._codec.seal_document(document),
+            "rev": self._rev,
+        }
         if document.pages:
             values["page_count"] = len(document.pages)
         result = self._conn.execute(
@@ -232,15 +251,12 @@ class SqlVault:
 
     def list_documents(self, *, with_pages: bool = False) -> list[Document]:
         """Every document of the profile (pages only when asked: they are large)."""
-        listed = self._cached(DOCUMENT_KIND)
-        if listed is None:
-            rows = self._conn.execute(
-                select(documents.c.id, documents.c.payload).where(
-                    documents.c.profile_id == self._profile_id
-                )
-            ).all()
-            listed = self._codec.open_documents(rows)
-            self._remember(DOCUMENT_KIND, listed)
+        listed: list[Document] = self._fresh(
+            DOCUMENT_KIND,
+            documents,
+            [documents.c.profile_id == self._profile_id],
+            self._codec.open_documents,
+        )
         return self._with_pages(listed) if with_pages else listed
 
     def _with_pages(self, docs: list[Document]) -> list[Document]:
@@ -286,6 +302,7 @@ class SqlVault:
                 "kind": kind,
                 "id": record_id,
                 "payload": self._codec.seal_record(kind, record_id, item),
+                "rev": self._rev,
             }
             self._saved(kind, item, record_id)
 
@@ -299,7 +316,7 @@ class SqlVault:
             stmt = self._upsert(records).values(rows[start : start + _CHUNK])
             stmt = stmt.on_conflict_do_update(
                 index_elements=[records.c.profile_id, records.c.kind, records.c.id],
-                set_={"payload": stmt.excluded.payload},
+                set_={"payload": stmt.excluded.payload, "rev": stmt.excluded.rev},
             )
             self._conn.execute(stmt)
 
@@ -309,17 +326,42 @@ class SqlVault:
 
     def _load(self, model: type[R]) -> list[R]:
         kind = kind_of(model)
-        cached = self._cached(kind)
+        loaded: list[R] = self._fresh(
+            kind,
+            records,
+            [records.c.profile_id == self._profile_id, records.c.kind == kind],
+            lambda rows: self._codec.open_records(model, kind, rows),
+        )
+        return loaded
+
+    def _fresh(
+        self,
+        cache_kind: str,
+        table: Table,
+        where: list[ColumnElement[bool]],
+        decode: Callable[[Sequence[Any]], list[Any]],
+    ) -> list[Any]:
+        """Records of one kind: from the cache, refreshed by the rows written since, or decoded."""
+        cached = self._cached(cache_kind)
         if cached is not None:
             return cached
         self.flush()
-        rows = self._conn.execute(
-            select(records.c.id, records.c.payload).where(
-                records.c.profile_id == self._profile_id, records.c.kind == kind
-            )
-        ).all()
-        loaded = self._codec.open_records(model, kind, rows)
-        self._remember(kind, loaded)
+        stale = (
+            None if self._touched(cache_kind) else self._cache.stale(self._profile_id, cache_kind)
+        )
+        if stale is not None and stale.version < self._version:
+            changed = self._conn.execute(
+                select(table.c.id, table.c.payload).where(*where, table.c.rev > stale.version)
+            ).all()
+            ids = self._conn.execute(select(table.c.id).where(*where)).scalars().all()
+            fresh = {r.id: r for r in decode(changed)}
+            merged = [fresh.get(i) or stale.records.get(i) for i in ids]
+            if all(r is not None for r in merged):
+                self._remember(cache_kind, merged)
+                return merged
+        rows = self._conn.execute(select(table.c.id, table.c.payload).where(*where)).all()
+        loaded = decode(rows)
+        self._remember(cache_kind, loaded)
         return loaded
 
     def _cached(self, kind: str) -> list[Any] | None:

@@ -79,3 +79,47 @@ def test_cache_is_bounded_in_profiles_and_records():
     assert cache.get("a", 1, "medication") is None
     assert cache.get("c", 1, "lab") is not None
     assert cache.get("c", 2, "lab") is None  # another version is never served
+
+
+def test_another_instances_write_refreshes_only_changed_rows(
+    store: Store, database_url: str, master_key: bytes, monkeypatch: pytest.MonkeyPatch, now
+):
+    from store.sql.codec import Codec
+
+    labs = [LabResult(name=f"lab {i}", value=float(i)) for i in range(30)]
+    with store.vault(USER) as vault:
+        vault.save_all(labs)
+        vault.add_document(Document(received_at=now))
+    with store.vault(USER) as vault:
+        vault.records(LabResult)
+        vault.list_documents()
+    other = open_store(database_url, master_key)
+    try:
+        with other.vault(USER) as vault:
+            vault.save(labs[3].model_copy(update={"value": 33.0}))
+            vault.delete(LabResult, labs[4].id)
+            vault.save(LabResult(name="new", value=1.0))
+            vault.add_document(Document(received_at=now, title="other"))
+    finally:
+        other.close()
+    decoded: list[int] = []
+    real = Codec.open_records
+
+    def spy(self: Codec, model, kind, rows):  # type: ignore[no-untyped-def]
+        rows = list(rows)
+        decoded.append(len(rows))
+        return real(self, model, kind, rows)
+
+    monkeypatch.setattr(Codec, "open_records", spy)
+    with store.vault(USER) as vault:
+        refreshed = {r.id: r.value for r in vault.records(LabResult)}
+        titles = sorted(d.title or "" for d in vault.list_documents())
+    assert decoded == [2]  # the updated and the new row, not 30
+    assert refreshed[labs[3].id] == 33.0 and labs[4].id not in refreshed
+    assert len(refreshed) == 30 and titles == ["", "other"]
+    cold = open_store(database_url, master_key, cache_profiles=0)
+    try:
+        with cold.vault(USER) as vault:
+            assert {r.id: r.value for r in vault.records(LabResult)} == refreshed
+    finally:
+        cold.close()

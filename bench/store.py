@@ -8,7 +8,9 @@ PostgreSQL, it measures:
   cold (no in-process record cache: decrypt and validate every row) and warm (the profile's
   decrypted records cached at its current version, checked against the database each time);
 - insert: one vault storing a confirmed document (one 60 kB page) with 20 lab results and an
-  audit entry.
+  audit entry;
+- load after another instance's write: a second store on the same database inserts such a
+  document, then the first loads everything (its cache refreshes the changed rows only).
 
 The reference run is the same code on a second database whose ``Sealer`` is replaced by an
 identity (payloads stored as plaintext JSON): the ratio is the encryption overhead.
@@ -227,6 +229,7 @@ class _Side:
             _fill(self.writer, *history)
             self.fill_s = time.perf_counter() - started
             self.cold_store = open_store(url, key, cache_profiles=0)
+            self.other = open_store(url, key, cache_profiles=0)
             self.count = _load_all(self.cold_store)
             _load_all(self.writer)
         self.times: dict[str, list[float]] = {}
@@ -235,8 +238,12 @@ class _Side:
         return plaintext() if self.plain else contextlib.nullcontext()
 
     def run(self, name: str) -> None:
+        if name == "refresh":  # another instance writes first (not timed)
+            with self.mode():
+                _insert_document(self.other, self.rng)
         action: Callable[[], object] = {
             "cold": lambda: _load_all(self.cold_store),
+            "refresh": lambda: _load_all(self.writer),
             "warm": lambda: _load_all(self.writer),
             "insert": lambda: _insert_document(self.writer, self.rng),
             "warm_after_insert": lambda: _load_all(self.writer),
@@ -249,6 +256,7 @@ class _Side:
     def close(self) -> None:
         self.writer.close()
         self.cold_store.close()
+        self.other.close()
 
 
 def _measure(
@@ -268,6 +276,7 @@ def _measure(
         ("warm", runs * 4),
         ("insert", runs * 2),
         ("warm_after_insert", runs),
+        ("refresh", runs),
     ):
         for _ in range(repeat):
             encrypted.run(name)
@@ -351,7 +360,7 @@ def main() -> int:
                 f"{backend:<10} {'operation':<22} {'median ms':>10} {'p99 ms':>8} "
                 f"{'plain med':>10} {'ratio':>6}"
             )
-            for name in ("cold", "warm", "insert", "warm_after_insert"):
+            for name in ("cold", "warm", "insert", "warm_after_insert", "refresh"):
                 med, p99 = _stats(encrypted.times[name])
                 ref, _ = _stats(plain.times[name])
                 label = {
@@ -359,6 +368,7 @@ def main() -> int:
                     "warm": "load-all (warm)",
                     "insert": "insert doc + 20 labs",
                     "warm_after_insert": "load-all after writes",
+                    "refresh": "load, other wrote",
                 }[name]
                 print(
                     f"{backend:<10} {label:<22} {med:>10.1f} {p99:>8.1f} {ref:>10.1f} "

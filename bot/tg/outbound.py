@@ -56,18 +56,23 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     Empty chunks are dropped; a text that is only whitespace gives no chunk.
     """
     chunks: list[str] = []
-    current = ""
+    current: list[str] = []
+    size = 0
     for line in _bounded_lines(text, limit):
-        candidate = f"{current}\n{line}" if current else line
-        if utf16_len(candidate) <= limit:
-            current = candidate
-            continue
-        if current.strip():
-            chunks.append(current)
-        current = line
-    if current.strip():
-        chunks.append(current)
+        length = utf16_len(line)
+        if current and size + 1 + length > limit:
+            _flush(chunks, current)
+            current, size = [], 0
+        size += length + (1 if current else 0)
+        current.append(line)
+    _flush(chunks, current)
     return chunks
+
+
+def _flush(chunks: list[str], lines: list[str]) -> None:
+    chunk = "\n".join(lines)
+    if chunk.strip():
+        chunks.append(chunk)
 
 
 def _bounded_lines(text: str, limit: int) -> list[str]:

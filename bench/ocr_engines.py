@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import random
 import statistics
 import subprocess
@@ -29,6 +30,8 @@ from rapidfuzz.distance import Levenshtein
 
 from extraction import imaging
 from extraction.api import read_image
+from extraction.imaging.orientation import osd_rotation
+from extraction.imaging.page import flatten_page
 from extraction.inputs import open_image
 from extraction.ocr.engine import create_engine
 from extraction.ocr.layout import normalize_text
@@ -178,11 +181,13 @@ def tesseract_cli(data: bytes, languages: str) -> tuple[str, float]:
         handle.write(data)
         handle.flush()
         started = time.perf_counter()
+        env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}  # plain defaults
         out = subprocess.run(
             ["tesseract", handle.name, "-", "-l", languages],
             capture_output=True,
             text=True,
             check=True,
+            env=env,
         ).stdout
         return out, time.perf_counter() - started
 
@@ -227,9 +232,14 @@ def main() -> None:
     """Print CER and speed per engine and rendering."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=6)
-    parser.add_argument("--ablation", action="store_true")
+    parser.add_argument("--ablation", action="store_true", help="also measure each step")
+    parser.add_argument("--ablation-only", action="store_true")
     args = parser.parse_args()
     pages = [render_page(seed) for seed in range(args.pages)]
+    if args.ablation_only:
+        orientation_check(pages)
+        ablation(pages)
+        return
     renderings = {
         "clean 300 dpi PNG": [encode_png(p.image) for p in pages],
         "photo 3000 px JPEG": [photograph(p.image, i, 3000) for i, p in enumerate(pages)],
@@ -242,24 +252,56 @@ def main() -> None:
     for name in engines:  # load models before timing
         create_engine(ExtractionOptions(ocr_engine=name))
     for label, files in renderings.items():
-        print(f"== {label} ({len(files)} pages)")
+        print(f"== {label} ({len(files)} pages)", flush=True)
+        steps = imaging.SCAN if label.startswith("clean") else imaging.PHOTO
         reference = Tally([], [])
+        tallies = {name: Tally([], []) for name in engines}
+        # Interleaved per page, so that load on a shared machine hits every run alike.
         for data, page in zip(files, pages, strict=True):
             text, seconds = tesseract_cli(data, "fra+eng")
             reference.cers.append(cer(text, page.truth))
             reference.seconds.append(seconds)
-        print(reference.line("tesseract CLI (reference)"))
-        steps = imaging.SCAN if label.startswith("clean") else imaging.PHOTO
-        for name in engines:
-            options = ExtractionOptions(ocr_engine=name)
-            tally = Tally([], [])
-            for data, page in zip(files, pages, strict=True):
+            for name in engines:
+                options = ExtractionOptions(ocr_engine=name)
                 text, seconds = run_pipeline(data, options, steps)
-                tally.cers.append(cer(text, page.truth))
-                tally.seconds.append(seconds)
-            print(tally.line(f"carnet pipeline, {name}", reference.seconds))
+                tallies[name].cers.append(cer(text, page.truth))
+                tallies[name].seconds.append(seconds)
+        print(reference.line("tesseract CLI (reference)"))
+        for name in engines:
+            print(tallies[name].line(f"carnet pipeline, {name}", reference.seconds), flush=True)
     if args.ablation:
+        orientation_check(pages)
         ablation(pages)
+
+
+def orientation_check(pages: list[Page]) -> None:
+    """Quarter turns found by carnet's ink tests versus Tesseract OSD alone, with timings."""
+    cheap = osd = total = 0
+    cheap_seconds: list[float] = []
+    osd_seconds: list[float] = []
+    options = ExtractionOptions()
+    for index, page in enumerate(pages):
+        for quarter in (0, 90, 180, 270):
+            data = photograph(page.image, 200 + index, 1600, quarter=quarter)
+            image = open_image(data, options)
+            started = time.perf_counter()
+            prepared = imaging.prepare(
+                image, replace(imaging.PHOTO, illumination=False, resample=False, osd=False)
+            )
+            cheap_seconds.append(time.perf_counter() - started)
+            cheap += prepared.rotation == quarter
+            gray, _ = flatten_page(np.asarray(image))
+            started = time.perf_counter()
+            found = osd_rotation(gray)
+            osd_seconds.append(time.perf_counter() - started)
+            osd += found == quarter
+            total += 1
+    print(f"== orientation on {total} photos turned 0/90/180/270")
+    median = statistics.median(cheap_seconds)
+    print(f"ink tests (default)  correct {cheap}/{total}  median {median:.2f}s")
+    print(
+        f"Tesseract OSD alone  correct {osd}/{total}  median {statistics.median(osd_seconds):.2f}s"
+    )
 
 
 def ablation(pages: list[Page]) -> None:

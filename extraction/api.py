@@ -57,8 +57,13 @@ def _numbered(page: ReadPage, number: int) -> ReadPage:
 def read_image(
     image: Image.Image, engine: OcrEngine, steps: imaging.Steps = imaging.PHOTO
 ) -> tuple[ReadPage, imaging.Prepared]:
-    """Prepare and OCR one page image."""
+    """Prepare and OCR one page image (a page without any character-like mark is not OCRed)."""
     prepared = imaging.prepare(image, steps)
+    if prepared.text_height is None:
+        blank = ReadPage(
+            number=1, lines=[], width=prepared.image.width, height=prepared.image.height
+        )
+        return blank, prepared
     return engine.read(prepared.image), prepared
 
 

@@ -114,12 +114,12 @@ def test_blank_scan_is_unreadable():
 
 def test_landscape_photo_is_unreadable_and_invents_nothing():
     rng = np.random.default_rng(4)
-    sky = np.tile(np.linspace(120, 230, 960, dtype=np.float32)[:, None], (1, 1280))
+    sky = np.tile(np.linspace(120, 230, 750, dtype=np.float32)[:, None], (1, 1000))
     image = Image.fromarray((sky + rng.normal(0, 10, sky.shape)).clip(0, 255).astype(np.uint8))
     draw = ImageDraw.Draw(image)
-    for _ in range(12):
-        x, y = (int(v) for v in rng.integers(0, 1200, 2))
-        draw.ellipse((x, 600 + y % 300, x + 180, 700 + y % 300), fill=int(rng.integers(20, 90)))
+    for _ in range(10):
+        x, y = (int(v) for v in rng.integers(0, 900, 2))
+        draw.ellipse((x, 450 + y % 250, x + 150, 530 + y % 250), fill=int(rng.integers(20, 90)))
     files = [InputFile(name="vacances.jpg", data=_jpeg(image))]
     try:
         document = extract_document(files, TESSERACT)

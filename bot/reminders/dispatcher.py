@@ -25,9 +25,9 @@ expire. Permanent errors (the user blocked carnet) are not retried.
 After downtime, an intake reminder more than ``grace`` late is not sent on its own: all such
 reminders of a profile become one summary message. Other kinds (renewal, vaccination...) are
 sent late. Nothing is sent during the user's quiet hours (the claim is left to expire and looked
-at again). Sends go through a token bucket (29/s, one token: never more than 30 messages in a
-second, Telegram's global limit): a backlog is spread over several ticks, never dropped. With
-several instances, give each ``rate = 29 / instances``.
+at again). Sends go through a sliding-window limiter (at most 29 messages in any second,
+under Telegram's global limit of 30): a backlog is spread over several ticks, never dropped.
+With several instances, give each ``rate = 29 // instances``.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ from bot.reminders.messages import (
 )
 from bot.reminders.planner import PREVENTION_CHECK, extend, in_quiet_hours, parse_rule, zone
 from bot.reminders.prevention import sync_preventions
-from bot.reminders.rate import TokenBucket
+from bot.reminders.rate import Limiter, SlidingWindow
 from store.api import DueOccurrence
 from store.records import Occurrence, Reminder, ReminderKind, UserProfile
 from store.vault import Vault
@@ -65,10 +65,10 @@ logger = logging.getLogger(__name__)
 
 RETRY_WINDOW = timedelta(days=1)
 GONE_CODES = frozenset({"erased", "unknown_user"})
-# Telegram's global limit is about 30 messages per second. A bucket of 29/s holding at most one
-# token never puts more than 30 messages in any one-second window.
-SEND_RATE = 29.0
-SEND_BURST = 1
+FIRST_BATCH = 10
+# Telegram's global limit is about 30 messages per second: at most 29 in any one-second window
+# (one of margin for network jitter on the way).
+SEND_RATE = 29
 # Sender errors that retrying cannot fix (the user blocked carnet, the chat is gone): by class
 # name, since this package never imports the Telegram library.
 PERMANENT_ERRORS = frozenset({"Forbidden", "BadRequest", "NotPrivateChat", "ChatMigrated"})
@@ -147,10 +147,9 @@ class Dispatcher:
         lease: timedelta = timedelta(minutes=5),
         batch: int = 50,
         max_per_tick: int = 2000,
-        rate: float = SEND_RATE,
-        burst: int = SEND_BURST,
+        rate: int = SEND_RATE,
         concurrency: int = 8,
-        bucket: TokenBucket | None = None,
+        limiter: Limiter | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -163,7 +162,7 @@ class Dispatcher:
         self.batch = batch
         self.max_per_tick = max_per_tick
         self.concurrency = concurrency
-        self.bucket = bucket or TokenBucket(rate, burst, sleep=sleep, monotonic=monotonic)
+        self.limiter = limiter or SlidingWindow(rate, 1.0, sleep=sleep, monotonic=monotonic)
         self._monotonic = monotonic
         self._broken = False
 
@@ -181,7 +180,10 @@ class Dispatcher:
             delivering: asyncio.Task[None] | None = None
             while report.claimed < self.max_per_tick and not self._broken:
                 now = self.clock.now()
-                limit = min(self.batch, self.max_per_tick - report.claimed)
+                # A small first batch gets the first message out quickly; later ones are
+                # read while the previous batch is being sent.
+                size = FIRST_BATCH if delivering is None else self.batch
+                limit = min(size, self.max_per_tick - report.claimed)
                 claimed = await asyncio.to_thread(
                     self.store.claim_due, now, limit=limit, lease=self.lease
                 )
@@ -407,7 +409,7 @@ class Dispatcher:
             # expires and a later tick tries again (nothing marked, nothing lost).
             report.postponed += len(message.occurrences)
             return
-        await self.bucket.acquire(len(message.replies))
+        await self.limiter.acquire(len(message.replies))
         now = self.clock.now()
         fresh = await asyncio.to_thread(self._mark_fresh, message.occurrences, now)
         report.already_sent += len(message.occurrences) - len(fresh)

@@ -13,7 +13,7 @@ from bot.engine.replies import Text
 from bot.reminders.actions import adherence, handle_button, pause_reminders
 from bot.reminders.dispatcher import Dispatcher
 from bot.reminders.planner import plan_follow_up, save_plan, sync
-from bot.reminders.rate import TokenBucket
+from bot.reminders.rate import SlidingWindow, TokenBucket
 from store import open_store
 from store.records import Duration, Medication, Posology, RecordStatus, TimeOfDay
 from tests.reminders.conftest import EchoMessages, ProcessDied, RecordingSender, echo_translators
@@ -47,6 +47,7 @@ def dispatcher(store, sender, clock, **kw) -> Dispatcher:
         return None
 
     kw.setdefault("sleep", no_sleep)
+    kw.setdefault("rate", 10**6)  # the limiter has its own tests
     return Dispatcher(store, sender, clock, translators=echo_translators, **kw)
 
 
@@ -289,6 +290,49 @@ async def test_stop_button_stops_the_treatment_reminders(store, sender, clock):
     assert reply.text == "reminders.answer.stopped(name=Amoxicilline)"
     clock.advance(hours=12)
     assert (await d.tick()).sent == 0
+
+
+async def test_sliding_window_never_puts_more_than_the_limit_in_a_second():
+    fake_time = [0.0]
+    sent_at: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        fake_time[0] += seconds
+
+    window = SlidingWindow(29, 1.0, sleep=sleep, monotonic=lambda: fake_time[0])
+    for i in range(100):
+        if i % 7 == 0:
+            fake_time[0] += 0.013  # other work between sends
+        await window.acquire()
+        sent_at.append(fake_time[0])
+    # Windows of one second (minus float noise at the boundary, where one send leaves the window
+    # exactly as the next enters).
+    busiest = max(sum(1 for t in sent_at if s <= t < s + 1.0 - 1e-6) for s in sent_at)
+    assert busiest == 29
+    assert sent_at[-1] == pytest.approx(3.0, abs=0.1)  # 100 sends at 29/s, none dropped
+
+
+async def test_dispatcher_spreads_a_backlog_at_the_rate(store, clock):
+    for user in range(1, 41):
+        enrol(store, user, START)
+    clock.set(FIRST_DOSE)
+    fake_time = [0.0]
+    stamps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        fake_time[0] += seconds
+
+    class Stamping(RecordingSender):
+        async def send(self, chat_id, replies):
+            stamps.append(fake_time[0])
+            await super().send(chat_id, replies)
+
+    sender = Stamping()
+    d = dispatcher(store, sender, clock, rate=29, sleep=sleep, monotonic=lambda: fake_time[0])
+    report = await d.tick()
+    assert report.sent == 40 and len(set(occurrence_ids(sender))) == 40
+    assert max(sum(1 for t in stamps if s <= t < s + 1.0 - 1e-6) for s in stamps) <= 29
+    assert stamps[-1] >= 1.0
 
 
 async def test_token_bucket_spreads_sends_at_the_rate_and_drops_none(store, clock):

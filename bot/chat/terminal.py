@@ -23,6 +23,7 @@ from bot.engine.events import (
     UserRef,
 )
 from bot.engine.replies import Button, ChatAction, File, Image, LeaveChat, Reply, Text
+from bot.i18n import translator
 from bot.settings import Settings
 
 LOCAL_USER_ID = 1
@@ -52,6 +53,7 @@ class TerminalChat:
         self.output = output
         self.user = UserRef(user_id=LOCAL_USER_ID, chat_id=LOCAL_USER_ID, language_code=language)
         self.buttons: list[Button] = []
+        self.tr = translator(language)
 
     def event_of(self, line: str) -> Event | str | None:
         """The event a typed line stands for, an error line, or None for an empty line."""
@@ -64,7 +66,7 @@ class TerminalChat:
             raw = line[4:].strip().strip("'\"")
             path = Path(raw).expanduser()
             if not raw or not path.is_file():
-                return f"(/doc: {raw or '?'} ?)"
+                return self.tr("chat.no_file", path=raw or "?")
             return file_event(path)
         if line.startswith("/"):
             name, _, args = line[1:].partition(" ")
@@ -93,7 +95,7 @@ class TerminalChat:
             elif isinstance(reply, ChatAction):
                 continue
             elif isinstance(reply, LeaveChat):
-                print("carnet> (bye)", file=self.output)
+                print(f"carnet> {self.tr('chat.left')}", file=self.output)
         self.output.flush()
 
     async def run(self, lines: TextIO) -> int:
@@ -127,7 +129,7 @@ def run_chat(settings: Settings) -> int:
             services.engine, settings.data_dir / "chat-files", sys.stdout, settings.language
         )
         if sys.stdin.isatty():
-            print("carnet — /doc CHEMIN pour envoyer un document, Ctrl-D pour quitter.")
+            print(chat.tr("chat.intro"))
         return asyncio.run(chat.run(sys.stdin))
     finally:
         services.close()

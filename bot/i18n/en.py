@@ -393,6 +393,11 @@ MESSAGES: dict[str, str] = {
     "command.language": "Change language",
     "command.timezone": "Change timezone",
     "command.cancel": "Cancel",
+    # local chat
+    "chat.intro": "carnet — /doc PATH sends a photo or a PDF; type a button's number to choose "
+    "it; Ctrl-D to quit.",
+    "chat.no_file": "I can't find the file {path}.",
+    "chat.left": "(carnet left the chat)",
     # adapter
     "access.denied": "Sorry, this carnet is private: you are not allowed to use it.",
     "rate.limited": "You are writing very fast: wait a minute before trying again.",

@@ -408,6 +408,11 @@ MESSAGES: dict[str, str] = {
     "command.language": "Changer de langue",
     "command.timezone": "Changer de fuseau horaire",
     "command.cancel": "Annuler",
+    # local chat
+    "chat.intro": "carnet — /doc CHEMIN envoie une photo ou un PDF ; tapez le numéro d'un bouton "
+    "pour le choisir ; Ctrl-D pour quitter.",
+    "chat.no_file": "Je ne trouve pas le fichier {path}.",
+    "chat.left": "(carnet a quitté la conversation)",
     # adapter
     "access.denied": "Désolé, ce carnet est privé : vous n'êtes pas autorisé à l'utiliser.",
     "rate.limited": "Vous m'écrivez très vite : attendez une minute avant de réessayer.",

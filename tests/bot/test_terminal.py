@@ -49,7 +49,7 @@ def test_terminal_chat_onboards_stores_and_continues_after_restart(data_dir: Pat
     assert "[1] ✅ J'accepte" in out
     assert "C'est prêt" in out
     assert "✅ C'est enregistré." in out
-    assert "(/doc:" in out
+    assert "Je ne trouve pas le fichier" in out
     assert "Je lis votre document" in out
     assert "Je l'enregistre ?" in out
     key = data_dir / "master.key"

@@ -312,7 +312,7 @@ def score_labs(truth: DocumentTruth, doc: ExtractedDocument, out: Score) -> None
     _count(out, "lab_results", len(truth.lab_results), len(doc.lab_results), len(pairs))
     for i, j in pairs:
         e, p = truth.lab_results[i], doc.lab_results[j]
-        ctx = f"{e.name} {e.value_text} {e.unit} ({e.range_text})"
+        ctx = f"{e.name} {e.value_text} {e.unit} [{e.range_text}]"
         out.hit("lab_results.value", close(e.value, p.value), e.value, p.value, ctx)
         if (
             e.previous_value is not None

@@ -18,48 +18,49 @@ from tests.synthetic.truth import KINDS, RENDERINGS, DocumentTruth, Draft, Manif
 Builder = Callable[[random.Random], Draft]
 
 SUBTYPES: dict[str, list[tuple[str, str, str, Builder]]] = {
-    # kind -> [(subtype, language, layout, builder)]
+    # kind -> [(subtype, language, layout, builder)], languages and layouts interleaved so that
+    # a small corpus (n = 2 or 3 per kind) already holds French and English and several layouts
     "prescription": [
         ("classic", "fr", "classic", lambda r: prescriptions.build_prescription_fr(r, "classic")),
+        ("rx", "en", "rx", lambda r: prescriptions.build_prescription_en(r, "rx")),
         (
             "numbered",
             "fr",
             "numbered",
             lambda r: prescriptions.build_prescription_fr(r, "numbered"),
         ),
-        ("ald", "fr", "ald", lambda r: prescriptions.build_prescription_fr(r, "ald")),
-        ("rx", "en", "rx", lambda r: prescriptions.build_prescription_en(r, "rx")),
         ("list", "en", "list", lambda r: prescriptions.build_prescription_en(r, "list")),
+        ("ald", "fr", "ald", lambda r: prescriptions.build_prescription_fr(r, "ald")),
     ],
     "lab_report": [
         ("one_page", "fr", "table", lambda r: build_lab_report(r, "table", True, 1)),
-        ("several_pages", "fr", "table", lambda r: build_lab_report(r, "table", True, 2)),
+        ("several_pages", "en", "table", lambda r: build_lab_report(r, "table", False, 2)),
         ("one_page", "fr", "leaders", lambda r: build_lab_report(r, "leaders", True, 1)),
         ("one_page", "en", "table", lambda r: build_lab_report(r, "table", False, 1)),
-        ("several_pages", "en", "table", lambda r: build_lab_report(r, "table", False, 2)),
+        ("several_pages", "fr", "table", lambda r: build_lab_report(r, "table", True, 2)),
     ],
     "vaccination_record": [
         ("carnet", "fr", "table", lambda r: vaccinations.build_vaccination_table(r, True)),
-        (
-            "certificate",
-            "fr",
-            "letter",
-            lambda r: vaccinations.build_vaccination_certificate(r, True),
-        ),
-        ("carnet", "en", "table", lambda r: vaccinations.build_vaccination_table(r, False)),
         (
             "certificate",
             "en",
             "letter",
             lambda r: vaccinations.build_vaccination_certificate(r, False),
         ),
+        ("carnet", "en", "table", lambda r: vaccinations.build_vaccination_table(r, False)),
+        (
+            "certificate",
+            "fr",
+            "letter",
+            lambda r: vaccinations.build_vaccination_certificate(r, True),
+        ),
     ],
     "other": [
         ("invoice", "fr", "invoice", lambda r: others.build_invoice(r, True)),
-        ("letter", "fr", "letter", lambda r: others.build_letter(r, True)),
+        ("letter", "en", "letter", lambda r: others.build_letter(r, False)),
         ("recipe", "fr", "recipe", lambda r: others.build_recipe(r, True)),
         ("invoice", "en", "invoice", lambda r: others.build_invoice(r, False)),
-        ("letter", "en", "letter", lambda r: others.build_letter(r, False)),
+        ("letter", "fr", "letter", lambda r: others.build_letter(r, True)),
         ("recipe", "en", "recipe", lambda r: others.build_recipe(r, False)),
     ],
 }

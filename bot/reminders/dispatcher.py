@@ -17,7 +17,8 @@ Delivery guarantee (the trade-off, chosen on purpose): *at most once*. If the pr
 between ``mark_sent`` and the Bot API call, that one message is lost; if it dies after sending,
 nothing is sent again. The opposite order (send, then mark) would resend after a crash once the
 lease expires, and a duplicate "take your pill" reminder can cause a double dose, whereas a lost
-one is at worst a missed reminder. The window is one in-flight message per worker. A send that
+one is at worst a missed reminder. The window is one in-flight message per worker (marked,
+waiting for its turn under the rate limit or being sent). A send that
 *fails* with a transient error is not lost: a fresh occurrence with the same due time replaces
 it (retried on the next tick, within a day), and the rest of the tick waits for its lease to
 expire. Permanent errors (the user blocked carnet) are not retried.
@@ -409,12 +410,14 @@ class Dispatcher:
             # expires and a later tick tries again (nothing marked, nothing lost).
             report.postponed += len(message.occurrences)
             return
-        await self.limiter.acquire(len(message.replies))
         now = self.clock.now()
         fresh = await asyncio.to_thread(self._mark_fresh, message.occurrences, now)
         report.already_sent += len(message.occurrences) - len(fresh)
         if not fresh:
             return
+        # The turn is taken right before the call, so the limit holds where Telegram counts it.
+        # Each worker holds at most one marked, unsent message (the at-most-once window).
+        await self.limiter.acquire(len(message.replies))
         try:
             await self.sender.send(message.chat_id, message.replies)
         except Exception as exc:

@@ -353,12 +353,19 @@ class SqlVault:
             changed = self._conn.execute(
                 select(table.c.id, table.c.payload).where(*where, table.c.rev > stale.version)
             ).all()
-            ids = self._conn.execute(select(table.c.id).where(*where)).scalars().all()
-            fresh = {r.id: r for r in decode(changed)}
-            merged = [fresh.get(i) or stale.records.get(i) for i in ids]
-            if all(r is not None for r in merged):
-                self._remember(cache_kind, merged)
-                return merged
+            merged = stale.records
+            merged.update((r.id, r) for r in decode(changed))
+            total = self._conn.execute(
+                select(func.count()).select_from(table).where(*where)
+            ).scalar_one()
+            if total != len(merged):  # some ids are gone: keep only those still there
+                ids = self._conn.execute(select(table.c.id).where(*where)).scalars().all()
+                kept = [merged.get(i) for i in ids]
+                merged = {r.id: r for r in kept if r is not None}
+            if len(merged) == total:
+                loaded = list(merged.values())
+                self._remember(cache_kind, loaded)
+                return loaded
         rows = self._conn.execute(select(table.c.id, table.c.payload).where(*where)).all()
         loaded = decode(rows)
         self._remember(cache_kind, loaded)

@@ -510,6 +510,41 @@ CUES = frozenset(
 
 COMMON = frozenset(
     [
+        "treat",
+        "treats",
+        "treated",
+        "treatment",
+        "stoppe",
+        "stopper",
+        "censé",
+        "cense",
+        "supposed",
+        "probleme",
+        "problem",
+        "physician",
+        "first",
+        "trending",
+        "inject",
+        "injecte",
+        "basse",
+        "basses",
+        "faut",
+        "droit",
+        "great",
+        "about",
+        "there",
+        "their",
+        "still",
+        "should",
+        "would",
+        "could",
+        "taken",
+        "later",
+        "today",
+        "tonight",
+        "often",
+        "dernierement",
+        "recemment",
         "donne",
         "donner",
         "donnes",
@@ -823,9 +858,11 @@ QUESTION_WORDS = (
 TREATMENT_WORDS = (
     r"\b(traitements?|medicaments?|medocs?|medications?|meds|medicines?|pills?|cachets?|"
     r"comprimes?|gelules?|antibiotiques?|antibiotics?|ordonnances?|prescriptions?|drugs?|"
+    r"treatments?|"
     r"je prends quoi|i take|i m taking|am i taking|am i on|je prenais|i took|j ai pris|"
     r"ai je pris|did i take|was i taking|what i took|ce que j ai pris|ce que je prends|"
     r"qu est ce que je prends|je prends|on m a donne|je dois prendre|dois je prendre|"
+    r"cense prendre|supposed to take|need to take|"
     r"what do i take|what should i take|i was given|what was i given|m a prescrit|"
     r"was i on|i was on|prescribed me|m ont prescrit)\b"
 )
@@ -891,7 +928,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"\b(puis je|je peux|est ce que je peux|ai je le droit de|j ai le droit de|peut on|"
         r"pourrais je|je pourrais|est ce que je pourrais|on peut|can i|could i|may i|"
         r"is it (ok|safe|fine|alright)( for me)? to|am i allowed to|should i|can i still|"
-        r"is it safe for me to|ok to|safe to|je peux encore|am i ok to)( me)? (prendre|take|"
+        r"is it safe for me to|ok to|safe to|je peux encore|am i ok to|is it ok if i|"
+        r"is it fine if i|if i)( me)? (prendre|take|"
         r"have|use|utiliser|"
         r"avaler|me soigner avec)\b"
     )
@@ -902,14 +940,16 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         t,
         r"\b(compatible|contre indique|dangereux pour moi|risque pour moi|safe for me|"
         r"ok for me|ok pour moi|bon pour moi|sans danger|possible pour moi|ca passe avec|"
-        r"passe avec|go with my|with my (meds|medication|medications|treatment)|"
+        r"passe avec|go with my|with my (meds|medication|medications|treatment)|droit au|"
+        r"droit a la|droit a l|"
         r"avec mon traitement|avec mes medicaments)\b",
     ) and _known_product(t, names):
         return intent("can_take", product=_known_product(t, names))
 
     purpose = (
         r"\b(a quoi sert|a quoi servent|ca sert a quoi|sert a quoi|c est pour quoi|c est pourquoi|"
-        r"contre quoi|against what|"
+        r"contre quoi|against what|pour quel probleme|for what problem|what problem|"
+        r"supposed to treat|meant to treat|"
         r"pourquoi (je prends|est ce que je prends|on m a prescrit|on m a donne|je suis sous|"
         r"j ai)|what is|what s|what are|what does|why do i take|why am i taking|why am i on|"
         r"why was i prescribed|what was|a quoi me sert|pour quoi je prends|for what is|"
@@ -920,7 +960,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         _any(
             t,
             r"\b(sert|servent|servir|pour quoi|pourquoi|for|why|do|treat|treats|soigne|"
-            r"soigner|traite|raison|reason|contre|against)\b",
+            r"soigner|traite|raison|reason|contre|against|probleme|problem)\b",
         )
     ):
         product = _known_product(t, names) or _product_after(t, purpose, names)
@@ -930,7 +970,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"\b(qui (m )?a prescrit|qui me l a prescrit|quel (medecin|docteur) (m )?a prescrit|"
         r"prescrit par qui|who prescribed|which doctor prescribed|who gave me|qui m a donne|"
         r"qui m a mis sous|who put me on|c est qui qui m a prescrit|vient de quel|"
-        r"quel (medecin|docteur)|doctor that|doctor who|"
+        r"quel (medecin|docteur)|doctor that|doctor who|(which|what) (physician|gp)|"
+        r"physician prescribed|"
         r"(which|what) doctor (gave|prescribed|put)|doctor gave me)\b"
     )
     if _any(t, prescriber):
@@ -943,7 +984,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"since when|how long have i been|date de debut|quand est ce que j ai debute|"
         r"c est quand que j ai commence|when was i started on|quand ai je debute|"
         r"(commence|debute)\b.*\bquand|started\b.*\bwhen|combien de temps|start date|"
-        r"date de debut|how long|depuis combien)\b"
+        r"date de debut|how long|depuis combien|first take|first took|first start|"
+        r"premiere fois)\b"
     )
     if _any(t, started):
         return intent(
@@ -1035,7 +1077,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             r"\b(a faire|faire|a jour|prochains?|prochaines?|due|overdue|en retard|retard|"
             r"manque|manquent|need|needed|next|should|dois je|doit|devrais|up to date|missing|"
             r"recommandes?|recommended|besoin|rappels? a faire|to do|upcoming|a prevoir|faut il|"
-            r"fasse|do i have to|have to|reste|restent|"
+            r"fasse|do i have to|have to|reste|restent|il me faut|me faut|"
             r"quand refaire|when .* again)\b",
         ):
             return intent("vaccines.due", vaccine=vaccine)
@@ -1046,7 +1088,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"i am on|je suis sous|on m a prescrit|le medecin m a prescrit|my doctor prescribed|"
         r"j ai commence|je viens de commencer|i started|i just started|started taking|"
         r"i was prescribed|on m a mis sous|je suis passe a|je suis passee a|i use|i m using|"
-        r"j utilise|i am using)\b"
+        r"j utilise|i am using|i inject|je m injecte|je me fais)\b"
     )
     if _any(t, statement_cue) and not question:
         product = _product_after(t, statement_cue, names)
@@ -1076,12 +1118,12 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     trend = (
         r"\b(evolution|evolue|courbe|graphique|graph|graphe|tendance|trend|chart|historique|"
         r"history|over time|au fil|progression|plot|trace|tracer|evolved|evolve|evolving|"
-        r"changed|change over)\b"
+        r"changed|change over|trending|going)\b"
     )
     out_of_range = (
         r"\b(hors norme|hors normes|anormal|anormaux|anormale|anormales|out of range|abnormal|"
         r"bad|mauvais|mauvaises|pas bon|pas bons|pas bonne|pas bonnes|pas normal|pas normaux|"
-        r"trop haut|trop hauts|trop bas|trop eleve|"
+        r"trop haut|trop hauts|trop bas|trop basse|trop basses|trop eleve|"
         r"trop elevee|trop elevees|elevated|too high|too low|inquietants?|inquietantes?|"
         r"worrying|concerning|worried|flagged|en dehors|dehors des normes|"
         r"out of the normal|not normal|outside|a surveiller|problem|problems|probleme|problemes|"

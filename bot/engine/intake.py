@@ -534,6 +534,23 @@ def propose_statement(turn: Turn, intent: Intent, text: str) -> list[Reply]:
         line = tr("statement.allergy", name=name)
         if key:
             line += " " + tr("statement.allergy_class", klass=tr(f"class.{key}"))
+        assert isinstance(record, Allergy)
+        facts = load_facts(turn)
+        for med in facts.medications:
+            if not is_current(med, turn.today):
+                continue
+            codes = [c.code for c in med.codings]
+            if safety.conflicts_for(med.name, med.substances, codes, [record]):
+                warnings.append(
+                    bullet(
+                        tr(
+                            "safety.current_conflict",
+                            existing=med_label(med),
+                            allergy=name,
+                            source=cite(med, facts, tr),
+                        )
+                    )
+                )
     elif intent.name == "state.vaccination":
         key = intent.vaccine
         label = tr(f"vaccine.{key}") if key and tr.has(f"vaccine.{key}") else tr("vaccine.unknown")

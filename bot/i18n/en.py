@@ -348,6 +348,8 @@ MESSAGES: dict[str, str] = {
     "safety.allergy": "{product} contains {allergy}, which you are allergic to ({source}).",
     "safety.duplicate": "{product} contains {substance}, like {existing} that you already take "
     "({source}).",
+    "safety.current_conflict": "You take {existing} ({source}), which is concerned by an allergy "
+    "to {allergy}.",
     "safety.advice": "Check with your doctor or pharmacist before taking it.",
     # statements
     "statement.allergy": "Noted: allergy to {name}.",

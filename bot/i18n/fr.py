@@ -361,6 +361,8 @@ MESSAGES: dict[str, str] = {
     "safety.allergy": "{product} contient {allergy}, à quoi vous êtes allergique ({source}).",
     "safety.duplicate": "{product} contient {substance}, comme {existing} que vous prenez déjà "
     "({source}).",
+    "safety.current_conflict": "Vous prenez {existing} ({source}), qui est concerné par une "
+    "allergie à {allergy}.",
     "safety.advice": "Vérifiez avec votre médecin ou votre pharmacien avant de le prendre.",
     # statements
     "statement.allergy": "Je note : allergie à {name}.",

@@ -126,3 +126,12 @@ async def test_two_users_never_see_each_other(any_store, clock, extractor):
     assert "no longer pending" in bob.text
     assert _all(store, bob.user.user_id, Medication) == []
     assert confirm.data.startswith("doc:ok:")
+
+
+async def test_new_allergy_is_checked_against_current_treatments(chat: Chat):
+    await chat.onboard()
+    await chat.photo()
+    await chat.press("Confirmer")
+    text = await chat.say("je suis allergique à la pénicilline")
+    assert "Vous prenez Amoxicilline 1 g (ordonnance du 3 mars 2026)" in text
+    assert "médecin ou votre pharmacien" in text

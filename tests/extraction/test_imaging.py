@@ -66,7 +66,7 @@ def test_telegram_size_photo_is_upscaled_about_twice(lab_page):
     prepared = imaging.prepare(image, FAST)
     assert 2.0 <= prepared.scale <= 3.0
     assert not prepared.low_resolution
-    assert 24 <= text_height(np.asarray(prepared.image)) <= 36
+    assert 20 <= text_height(np.asarray(prepared.image)) <= 30
 
 
 def test_thumbnail_is_flagged_low_resolution(lab_page):

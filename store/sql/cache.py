@@ -55,13 +55,16 @@ class RecordCache:
             cached = self._entries.get(profile_id, {}).get(kind)
             return None if cached is None else Cached(cached.version, dict(cached.records))
 
-    def put(self, profile_id: str, version: int, kind: str, records: list[Any]) -> None:
-        """Remember the records of one kind as of ``version``."""
+    def put(
+        self, profile_id: str, version: int, kind: str, records: list[Any] | dict[str, Any]
+    ) -> None:
+        """Remember the records of one kind as of ``version`` (a list, or a dict by id)."""
         if self._max <= 0:
             return
+        by_id = records if isinstance(records, dict) else {r.id: r for r in records}
         with self._lock:
             kinds = self._entries.setdefault(profile_id, {})
-            kinds[kind] = Cached(version, {r.id: r for r in records})
+            kinds[kind] = Cached(version, by_id)
             self._entries.move_to_end(profile_id)
             while len(self._entries) > self._max or (
                 len(self._entries) > 1 and self._size() > self._max_records

@@ -11,6 +11,7 @@ What stays in clear, and why:
 - ``occurrences.due_at``, ``sent_at``, ``lease_until``, ``reminder_id``: what the scheduler needs
   to claim due reminders without any key;
 - ``seen_updates``: platform update ids and when they were seen, for deduplication.
+- ``document_jobs``: document ids, state, attempts and lease of queued OCR jobs (scaled shape).
 
 Everything else (names, values, dates of care, documents and their pages, the chat id, display
 names, profile settings, dialogue state, audit entries, reminder labels, answers) is sealed.
@@ -129,6 +130,7 @@ records = Table(
     Column("id", String(ID), primary_key=True),
     Column("payload", LargeBinary, nullable=False),
     Column("rev", Integer, nullable=False, server_default=text("0")),
+    Index("ix_records_profile_kind_rev", "profile_id", "kind", "rev"),
 )
 
 documents = Table(
@@ -144,6 +146,7 @@ documents = Table(
     Column("payload", LargeBinary, nullable=False),
     Column("page_count", Integer, nullable=False, server_default=text("0")),
     Column("rev", Integer, nullable=False, server_default=text("0")),
+    Index("ix_documents_profile_rev", "profile_id", "rev"),
 )
 
 document_pages = Table(
@@ -193,3 +196,27 @@ seen_updates = Table(
     Column("update_id", BigInteger, primary_key=True, autoincrement=False),
     Column("seen_at", UtcDateTime, nullable=False),
 )
+
+document_jobs = Table(
+    "document_jobs",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("account_id", String(ID), nullable=False),
+    Column(
+        "profile_id",
+        String(ID),
+        ForeignKey("profiles.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("document_id", String(ID), nullable=False, unique=True),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("run_after", UtcDateTime, nullable=False),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=True),
+    Column("error", String(64), nullable=True),
+    Index("ix_document_jobs_state_run_after", "state", "run_after"),
+)
+"""OCR jobs of the scaled shape (``store.sql.jobs``): ids, state and lease only, no content."""

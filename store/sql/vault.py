@@ -363,9 +363,8 @@ class SqlVault:
                 kept = [merged.get(i) for i in ids]
                 merged = {r.id: r for r in kept if r is not None}
             if len(merged) == total:
-                loaded = list(merged.values())
-                self._remember(cache_kind, loaded)
-                return loaded
+                self._remember(cache_kind, merged)
+                return list(merged.values())
         rows = self._conn.execute(select(table.c.id, table.c.payload).where(*where)).all()
         loaded = decode(rows)
         self._remember(cache_kind, loaded)
@@ -376,7 +375,7 @@ class SqlVault:
             return None
         return self._cache.get(self._profile_id, self._version, kind)
 
-    def _remember(self, kind: str, loaded: list[Any]) -> None:
+    def _remember(self, kind: str, loaded: list[Any] | dict[str, Any]) -> None:
         if not self._touched(kind):
             self._cache.put(self._profile_id, self._version, kind, loaded)
 

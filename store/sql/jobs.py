@@ -1,0 +1,222 @@
+"""The OCR job queue of the scaled shape, and per-user serialisation across bot instances.
+
+A job carries ids only (account, profile, document): the document itself lives encrypted in the
+vault. A claim is a lease, like reminder occurrences: ``claim`` selects one ready job with
+``FOR UPDATE SKIP LOCKED`` (PostgreSQL) so any number of workers never take the same row nor
+wait on each other, sets ``state='running'``, counts the attempt and sets ``lease_until``. A
+worker that dies (SIGKILL, machine lost) leaves a running job whose lease expires: it is
+claimable again, and ``attempts`` tells the next worker how many tries were already spent.
+``document_id`` is unique, so a document is enqueued at most once.
+
+``UserLocks`` holds a PostgreSQL advisory transaction lock (``pg_advisory_xact_lock``) on a hash of
+a user's platform id while one update of that user is handled; on SQLite (one process) it is a
+no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Engine, and_, func, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from store.sql.database import make_engine
+from store.sql.schema import document_jobs
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+
+class ClaimedJob(BaseModel):
+    """A leased job: ids and the attempt number (1 for the first try)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    job_id: str
+    account_id: str
+    profile_id: str
+    document_id: str
+    attempts: int
+
+
+class QueueDepth(BaseModel):
+    """How many jobs wait and run (for the queue-depth metric)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    queued: int
+    running: int
+
+
+class DocumentJobs:
+    """The ``document_jobs`` table as a queue; every method is one short transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def enqueue(self, account_id: str, profile_id: str, document_id: str, now: datetime) -> bool:
+        """Queue the OCR of a stored document; False if it was already queued."""
+        insert_ = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        with self.engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
+            result = conn.execute(
+                insert_(document_jobs)
+                .values(
+                    id=uuid.uuid4().hex,
+                    account_id=account_id,
+                    profile_id=profile_id,
+                    document_id=document_id,
+                    state=QUEUED,
+                    attempts=0,
+                    run_after=now,
+                    created_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=[document_jobs.c.document_id])
+            )
+            return bool(result.rowcount)
+
+    def claim(self, now: datetime, *, lease: timedelta) -> ClaimedJob | None:
+        """Lease the oldest ready job (queued, or running with an expired lease), or None."""
+        t = document_jobs
+        query = (
+            select(t.c.id, t.c.account_id, t.c.profile_id, t.c.document_id, t.c.attempts)
+            .where(
+                or_(
+                    and_(t.c.state == QUEUED, t.c.run_after <= now),
+                    and_(t.c.state == RUNNING, t.c.lease_until <= now),
+                )
+            )
+            .order_by(t.c.run_after, t.c.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        with self.engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
+            row = conn.execute(query).first()
+            if row is None:
+                return None
+            conn.execute(
+                update(t)
+                .where(t.c.id == row.id)
+                .values(state=RUNNING, attempts=row.attempts + 1, lease_until=now + lease)
+            )
+        return ClaimedJob(
+            job_id=row.id,
+            account_id=row.account_id,
+            profile_id=row.profile_id,
+            document_id=row.document_id,
+            attempts=row.attempts + 1,
+        )
+
+    def extend(self, job_id: str, now: datetime, *, lease: timedelta) -> bool:
+        """Push a running job's lease further (heartbeat of a long OCR); False if lost."""
+        return self._set(job_id, now, lease_until=now + lease)
+
+    def complete(self, job_id: str, now: datetime) -> bool:
+        """Mark a running job done; False if it was not running (already finished)."""
+        return self._set(job_id, now, state=DONE, lease_until=None, finished_at=now)
+
+    def fail(self, job_id: str, now: datetime, code: str) -> bool:
+        """Mark a running job failed for good with an error code (never a message)."""
+        return self._set(
+            job_id, now, state=FAILED, lease_until=None, finished_at=now, error=code[:64]
+        )
+
+    def retry(self, job_id: str, now: datetime, *, delay: timedelta, code: str) -> bool:
+        """Put a running job back in the queue after ``delay`` (the attempt stays counted)."""
+        return self._set(
+            job_id, now, state=QUEUED, lease_until=None, run_after=now + delay, error=code[:64]
+        )
+
+    def release(self, job_id: str, now: datetime) -> bool:
+        """Give a running job back untried (graceful shutdown): the attempt is not counted."""
+        t = document_jobs
+        with self.engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
+            result = conn.execute(
+                update(t)
+                .where(t.c.id == job_id, t.c.state == RUNNING)
+                .values(
+                    state=QUEUED,
+                    lease_until=None,
+                    run_after=now,
+                    attempts=func.greatest(t.c.attempts - 1, 0)
+                    if self.engine.dialect.name == "postgresql"
+                    else func.max(t.c.attempts - 1, 0),
+                )
+            )
+            return bool(result.rowcount)
+
+    def _set(self, job_id: str, now: datetime, **values: object) -> bool:
+        del now
+        t = document_jobs
+        with self.engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
+            result = conn.execute(
+                update(t).where(t.c.id == job_id, t.c.state == RUNNING).values(**values)
+            )
+            return bool(result.rowcount)
+
+    def depth(self) -> QueueDepth:
+        """Counts of queued and running jobs."""
+        t = document_jobs
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.c.state, func.count())
+                .where(t.c.state.in_([QUEUED, RUNNING]))
+                .group_by(t.c.state)
+            ).all()
+        counts = {str(state): int(n) for state, n in rows}
+        return QueueDepth(queued=counts.get(QUEUED, 0), running=counts.get(RUNNING, 0))
+
+    def states(self) -> dict[str, str]:
+        """Document id -> job state (tests and operators)."""
+        t = document_jobs
+        with self.engine.connect() as conn:
+            return {
+                r.document_id: r.state for r in conn.execute(select(t.c.document_id, t.c.state))
+            }
+
+    def attempts(self) -> dict[str, int]:
+        """Document id -> attempts spent (tests and operators)."""
+        t = document_jobs
+        with self.engine.connect() as conn:
+            return {
+                r.document_id: int(r.attempts)
+                for r in conn.execute(select(t.c.document_id, t.c.attempts))
+            }
+
+    def ping(self) -> None:
+        """Run a trivial query (readiness: the database answers)."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+
+def lock_key(user_key: int) -> int:
+    """A signed 64-bit advisory-lock key for a platform user id (a hash, not the id itself)."""
+    digest = hashlib.blake2b(str(user_key).encode(), digest_size=8, person=b"carnet-user").digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+class UserLocks:
+    """Serialises one user's updates across processes (PostgreSQL advisory transaction lock)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.enabled = engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def hold(self, user_key: int) -> Iterator[None]:
+        """Hold the user's lock for the ``with`` body (blocking; call from a worker thread)."""
+        if not self.enabled:
+            yield
+            return
+        with self.engine.connect() as conn, conn.begin():
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(user_key)})
+            yield
+
+
+def open_jobs(url: str, *, pool_size: int = 10) -> tuple[DocumentJobs, UserLocks]:
+    """The job queue and user locks over their own connection pool (the database is migrated)."""
+    engine = make_engine(url, pool_size=pool_size)
+    return DocumentJobs(engine), UserLocks(engine)

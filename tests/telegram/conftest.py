@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import secrets
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -143,12 +145,40 @@ def telegram_settings(
     return load_settings(env)
 
 
+@pytest.fixture(scope="session")
+def tg_master_key() -> bytes:
+    """One master key for the Telegram tests (their databases are copies of one template)."""
+    return secrets.token_bytes(32)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory, tg_master_key: bytes) -> Path:
+    """A real SQLite database migrated once by ``bot.bootstrap``; each test gets a copy."""
+    from bot.bootstrap import build_services
+
+    folder = tmp_path_factory.mktemp("template")
+    url = f"sqlite:///{folder / 'carnet.db'}"
+    env = {"CARNET_DATA_DIR": str(folder), "CARNET_DATABASE_URL": url}
+    build_services(load_settings({**env, "CARNET_MASTER_KEY": tg_master_key.hex()})).close()
+    return folder / "carnet.db"
+
+
 @pytest.fixture
 def tg_settings(
-    bot_api: FakeBotApi, data_dir: Path, master_key: bytes, tmp_path: Path
+    bot_api: FakeBotApi,
+    data_dir: Path,
+    tg_master_key: bytes,
+    migrated_database: Path,
+    tmp_path: Path,
 ) -> Settings:
-    """Settings pointing at the fake server, SQLite in a temporary directory."""
-    return telegram_settings(bot_api, data_dir, master_key, f"sqlite:///{tmp_path / 'carnet.db'}")
+    """Settings pointing at the fake server; a fresh copy of the migrated SQLite database."""
+    for suffix in ("", "-wal", "-shm"):
+        source = migrated_database.with_name(migrated_database.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, tmp_path / f"carnet.db{suffix}")
+    return telegram_settings(
+        bot_api, data_dir, tg_master_key, f"sqlite:///{tmp_path / 'carnet.db'}"
+    )
 
 
 StartBot = Callable[..., contextlib.AbstractAsyncContextManager[TgApplication]]
@@ -184,12 +214,20 @@ async def echo_bot(start_bot: StartBot) -> AsyncIterator[EchoEngine]:
 
 
 @pytest.fixture
-async def carnet(start_bot: StartBot, tg_settings: Settings) -> AsyncIterator[Any]:
+def carnet_clock() -> Any:
+    """The clock of ``carnet``: None is the system clock (override to pin "today")."""
+    return None
+
+
+@pytest.fixture
+async def carnet(
+    start_bot: StartBot, tg_settings: Settings, carnet_clock: Any
+) -> AsyncIterator[Any]:
     """The real carnet (``bot.bootstrap`` services: engine, encrypted SQLite store, real OCR)
     behind the real PTB application, polling the fake Bot API. Yields the services."""
     from bot.bootstrap import build_services
 
-    services = build_services(tg_settings)
+    services = build_services(tg_settings, clock=carnet_clock)
     try:
         async with start_bot(services.engine, seen_update=services.store.seen_update):
             yield services

@@ -4,11 +4,9 @@ application, talking to the fake Bot API over HTTP as a user's Telegram client w
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from bot.engine.intake import OK as INTAKE_OK
 from tests.fakes.bot_api import FakeBotApi
@@ -37,42 +35,6 @@ async def test_english_client_is_answered_in_english(bot_api: FakeBotApi):
     welcome = await bob.expect_buttons()
     assert welcome.text.startswith("Hello, I am carnet")
     assert "Bonjour" not in welcome.text
-
-
-def prescription_photo(tmp_path: Path) -> tuple[bytes, list[str]]:
-    truth, draft = build_document(7, "prescription", 0)
-    files = render_document(tmp_path, truth, draft, ["image"])
-    image = (tmp_path / files["image"][0]).read_bytes()
-    return image, [m.name for m in truth.medications]
-
-
-@pytest.mark.tesseract
-@pytest.mark.skipif(
-    shutil.which("tesseract") is None, reason="needs the tesseract binary (make run installs it)"
-)
-async def test_prescription_photo_read_confirmed_then_listed(bot_api: FakeBotApi, tmp_path: Path):
-    image, names = prescription_photo(tmp_path)
-    alice = bot_api.user(1001)
-    await onboard(alice)
-
-    await alice.send_photo(image)
-    summary = await alice.expect(lambda c: INTAKE_OK in " ".join(c.callback_data), within=45)
-    for name in names:
-        assert name in summary.text, f"{name} read from the photo"
-    downloaded = bot_api.calls_of("getFile")
-    assert downloaded, "the photo was fetched through getFile and the file URL"
-    largest = max(
-        bot_api.files.values(), key=lambda f: len(f.data) if f.path.startswith("photos") else 0
-    )
-    assert Image.open(io.BytesIO(largest.data)).size[1] == 1280, "Telegram's 1280 px JPEG"
-
-    await alice.press(next(d for d in summary.callback_data if d.startswith(INTAKE_OK)))
-    await alice.expect(lambda c: c.method in {"sendMessage", "editMessageText"})
-    await bot_api.wait_quiet(0.2)
-
-    await alice.send_text("quels sont mes traitements ?")
-    listing = await alice.expect_text(*names)
-    assert listing.error is None
 
 
 async def test_treatment_said_in_words_is_confirmed_and_listed(bot_api: FakeBotApi):

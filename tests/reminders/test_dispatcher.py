@@ -180,9 +180,9 @@ async def test_after_downtime_late_doses_become_one_summary_and_recent_ones_are_
 
 
 async def test_restart_in_the_middle_of_a_dispatch_sends_nothing_twice_and_loses_nothing(
-    tmp_path, master_key, clock
+    database_url, master_key, clock
 ):
-    url = f"sqlite:///{tmp_path / 'carnet.db'}"
+    url = database_url
     first_store = open_store(url, master_key, cache_profiles=0)
     for user in range(1, 11):
         enrol(first_store, user, START)

@@ -183,3 +183,25 @@ async def test_an_update_delivered_twice_is_handled_once(bot_api: FakeBotApi):
     await bot_api.wait_quiet(0.2)
     assert len(alice.replies()) == answered + 1, "the replayed press got no answer"
     assert listing.text.count("Levothyrox") == 1
+
+
+async def test_deletion_erases_the_record_and_starts_over(bot_api: FakeBotApi):
+    from bot.engine.onboarding import CONSENT_YES, ERASE_YES
+
+    alice = bot_api.user(1001)
+    await onboard(alice)
+    await alice.send_text("je prends du Levothyrox 75 le matin")
+    await alice.expect_buttons()
+    await alice.press("st:ok")
+    await alice.expect(lambda c: not c.buttons)
+
+    await alice.send_command("/supprimer")
+    await alice.expect(lambda c: ERASE_YES in c.callback_data)
+    await alice.press(ERASE_YES)
+    await alice.expect(lambda c: c.method == "sendMessage")
+    await bot_api.wait_quiet(0.2)
+
+    await alice.send_text("quels sont mes traitements ?")
+    again = await alice.expect(lambda c: bool(c.buttons))
+    assert CONSENT_YES in again.callback_data, "no account any more: consent is asked again"
+    assert "Levothyrox" not in again.text

@@ -38,7 +38,7 @@ from store.records import Interpretation, LabResult, ReferenceRange
 
 # ":" as a decimal mark is an OCR misreading of "." ("1:95")
 _VALUE = re.compile(
-    r"(?<![\w(/.,:-])(?P<cmp>[<>]=?\s?)?(?P<num>\d+(?:[.,:]\d+)?)(?![\w)/:-]|[.,]\d)"
+    r"(?<![\w(/.,:-])(?P<cmp>[<>]=?\s?)?(?P<num>\d+(?:[.,:]\d+)?)(?![\w)/-]|[.,:]\d)"
 )
 _FLAG = re.compile(r"^\s*(?P<flag>\*{1,3}|[HL](?![a-zA-Z])|↑|↓|\+\+?|--?|\(H\)|\(L\))")
 _UNIT = re.compile(
@@ -62,9 +62,16 @@ _PREVIOUS_HEADER = re.compile(
     r"ant[ée]riorit[ée]s?|r[ée]sultats?\s+ant[ée]rieurs?|pr[ée]c[ée]dents?|previous|prior\s+results?",
     re.IGNORECASE,
 )
+_UNIT_HEADER = re.compile(r"\bunit[ée]s?\b|\bunits?\b", re.IGNORECASE)
+_RANGE_HEADER = re.compile(
+    r"\bvaleurs?\s+(?:de\s+)?r[ée]f|\br[ée]f[ée]rences?\b|\breference\b|\bnormes?\b|"
+    r"\bintervalle",
+    re.IGNORECASE,
+)
 _BIRTH = re.compile(r"\bn[ée]+\s*\(?e?\)?\s+le\b|\bnaissance\b|\bdate of birth\b|\bdob\b", re.I)
 _LEADERS = re.compile(r"(?:\s*[.·_…]{2,}\s*)+")
 _GUESS_SCORE = 70.0
+_GLUED = re.compile(r"^[°:;]+")
 _EDGE_JUNK = re.compile(r"^[\s|!\[\]{}]+")
 _NOT_UNIT = {"a", "à", "to", "h", "l", "inf", "sup", "de", "le"}
 # Tesseract reads dot leaders as short runs of these letters ("vice ccc cece eee eens").
@@ -109,8 +116,8 @@ def trim_leaders(name: str) -> str:
 @dataclass
 class _Row:
     name: str
-    value: float
-    value_text: str
+    value: float | None
+    value_text: str | None
     unit: str | None
     range: ReferenceRange | None
     flag: str | None
@@ -146,6 +153,71 @@ def _previous_columns(lines: list[Line]) -> dict[int, int]:
                 limits[line.page] = x - max(2, height // 2)
                 break
     return limits
+
+
+@dataclass
+class _Columns:
+    """Left edges (page pixels) of the unit and range columns, from a table's header row."""
+
+    header_y: int
+    unit_left: int
+    range_left: int
+
+
+def _table_columns(lines: list[Line]) -> dict[int, _Columns]:
+    """Per page, the unit and range columns named by a header row (``Unités``, ``Valeurs de
+    référence``; ``Units``, ``Reference range``), when the words have positions."""
+    columns: dict[int, _Columns] = {}
+    for line in lines:
+        if line.page in columns or line.box is None:
+            continue
+        unit = _UNIT_HEADER.search(line.text)
+        reference = _RANGE_HEADER.search(line.text)
+        if not unit or not reference or reference.start() < unit.end():
+            continue
+        lefts = {}
+        for name, match in (("unit", unit), ("range", reference)):
+            for start, end, _, x in line.offsets:
+                if start <= match.start() < end:
+                    lefts[name] = x
+                    break
+        if len(lefts) == 2 and lefts["unit"] < lefts["range"]:
+            tolerance = max(2, line.box.height // 2)
+            columns[line.page] = _Columns(
+                header_y=line.box.y,
+                unit_left=lefts["unit"] - tolerance,
+                range_left=lefts["range"] - tolerance,
+            )
+    return columns
+
+
+def _read_row_by_columns(line: Line, text: str, columns: _Columns) -> _Row | None:
+    """Read a row by the header's columns: the value only from left of the unit column, the
+    unit and the range only from their own columns (a lost value never becomes the range)."""
+    unit_at = min(line.cut_before_x(columns.unit_left), len(text))
+    range_at = min(line.cut_before_x(columns.range_left), len(text))
+    row = _read_row(text[:unit_at])
+    if row is None:
+        # the value was not read: keep a known test with its unit and range, value asked back
+        name = trim_leaders(_LEADERS.sub(" ", _EDGE_JUNK.sub("", text[:unit_at]))).strip(" :.-")
+        if len(re.sub(r"[^A-Za-zÀ-ÿ]", "", name)) < 2 or re.search(r"\d[.,]?\d", name):
+            return None
+        if lookup_lab_test(name) is None:
+            return None
+        row = _Row(name, None, None, None, None, None, (0, 0))
+    unit_text = text[unit_at:range_at].strip()
+    range_text = text[range_at:].strip()
+    if unit_text:
+        unit_match = _UNIT.match(unit_text)
+        if unit_match and unit_match.group("unit").lower() not in _NOT_UNIT:
+            row.unit = unit_match.group("unit").rstrip(".,")
+    if range_text:
+        reference, _ = _range(range_text)
+        row.range = reference or row.range
+    if row.unit is None and row.range is None:
+        # columns did not fit this row (a shifted photo): read the text
+        return _read_row(text) if row.value is not None else None
+    return row
 
 
 def _range(text: str) -> tuple[ReferenceRange | None, int]:
@@ -204,7 +276,7 @@ def _read_row(text: str) -> _Row | None:
     number = parse_number(value.group("num").replace(":", "."))
     if number is None:
         return None
-    rest = text[value.end() :]
+    rest = _GLUED.sub(" ", text[value.end() :], count=1)  # "9,5:H", "65,0°H" as OCR reads them
     flag_match = _FLAG.match(rest)
     flag_text: str | None = None
     if flag_match:
@@ -236,9 +308,11 @@ def _read_row(text: str) -> _Row | None:
 
 
 def interpret(
-    value: float, reference: ReferenceRange | None, written: str | None
+    value: float | None, reference: ReferenceRange | None, written: str | None
 ) -> Interpretation | None:
     """H/L/N from the written flag, else from the range; ``*`` without a range is abnormal."""
+    if value is None:
+        return None
     if written in {"H", "↑", "+", "++"}:
         return Interpretation.HIGH
     if written in {"L", "↓", "-", "--"}:
@@ -264,6 +338,7 @@ def parse_lab_report(
 ) -> list[LabResult]:
     """Every test result of a lab report, current values only, with provenance and flags."""
     limits = _previous_columns(lines)
+    tables = _table_columns(lines)
     results: list[LabResult] = []
     for line in lines:
         if is_header_line(line.text) or _SAMPLING.search(line.text) or _BIRTH.search(line.text):
@@ -273,7 +348,9 @@ def parse_lab_report(
             text = text[: line.cut_before_x(limits[line.page])]
         if find_dates(text):
             continue
-        row = _read_row(text)
+        table = tables.get(line.page)
+        below = table is not None and line.box is not None and line.box.y > table.header_y
+        row = _read_row_by_columns(line, text, table) if table and below else _read_row(text)
         if row is None:
             continue
         match = lookup_lab_test(row.name, options.fuzzy_threshold)
@@ -285,7 +362,7 @@ def parse_lab_report(
             continue
         if simplify(row.name).startswith(("page", "tel", "fax", "n ")):
             continue
-        value_confidence = line.span_confidence(*row.value_span)
+        value_confidence = line.span_confidence(*row.value_span) if row.value_text else 0.0
         start = line.text.find(row.name)
         name_confidence = line.span_confidence(max(start, 0), max(start, 0) + len(row.name))
         score = match.score / 100 if match else 1.0
@@ -309,7 +386,9 @@ def parse_lab_report(
             flags.append(flag("name", "uncertain_test", match.test.fr, score))
         elif min(score, name_confidence) < options.confidence_threshold:
             flags.append(flag("name", "low_confidence", row.name, min(score, name_confidence)))
-        if value_confidence < options.confidence_threshold:
+        if row.value is None:
+            flags.append(flag("value", "missing", None, 0.0))
+        elif value_confidence < options.confidence_threshold:
             flags.append(flag("value", "low_confidence", row.value_text, value_confidence))
         result.needs_confirmation = flags
         results.append(result)

@@ -235,3 +235,27 @@ def test_range_in_parentheses_without_its_dash() -> None:
     result = _one("TSH 2.19 mUI/L (0.27 4.20)")
     assert result.reference_range is not None
     assert (result.reference_range.low, result.reference_range.high) == (0.27, 4.2)
+
+
+@pytest.mark.parametrize(
+    ("row", "value", "flag"),
+    [
+        ("Hématocrite 65,0°H % 40,0 à 52,0", 65.0, Interpretation.HIGH),
+        ("LDL-cholestérol calculé 2,30:H g/L < 1,60", 2.3, Interpretation.HIGH),
+        ("Hémoglobine glyquée HbA1c 9,5: % 4,0 à 6,0", 9.5, Interpretation.HIGH),
+    ],
+)
+def test_flags_glued_to_the_value_by_ocr(row: str, value: float, flag: Interpretation) -> None:
+    result = _one(row)
+    assert (result.value, result.interpretation) == (value, flag)
+
+
+def test_a_value_lost_by_ocr_is_asked_back_not_taken_from_the_range() -> None:
+    # the value column is empty: the range's low bound must not become the value
+    page = _page(1, [[("Ferritine", 100), ("µg/L", 800), ("30 - 400", 1000), ("453", 1520)]])
+    (result,) = parse_document([page], "lab-5", OPTIONS).lab_results
+    assert result.value is None
+    assert result.unit == "µg/L"
+    assert result.reference_range is not None
+    assert result.reference_range.low == 30
+    assert [(f.field, f.reason) for f in result.needs_confirmation] == [("value", "missing")]

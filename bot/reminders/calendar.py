@@ -509,7 +509,9 @@ class _Evaluator:
             return None
         onset = max((c.onset for c in cases if c.onset), default=None)
         doses = [v for v in _matching(rule, self.vaccinations) if v.date is not None]
-        if onset is not None and any(v.date and v.date >= onset for v in doses):
+        # A dose since the pregnancy began (its onset, else the last 40 weeks) counts.
+        since = onset if onset is not None else self.today - timedelta(weeks=40)
+        if any(v.date and v.date >= since for v in doses):
             return None
         if onset is None:
             due_from, until = self.today, None

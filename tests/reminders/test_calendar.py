@@ -313,3 +313,126 @@ def test_due_vaccinations_is_the_vaccination_part_with_engine_slugs():
     assert {"tetanus", "influenza", "covid19", "shingles", "pneumococcal"} <= keys
     dtp = next(i for i in found if i.key == "tetanus")
     assert dtp.overdue and dtp.due_date == date(2025, 1, 1)
+
+
+# Rules not covered above: (rule, birth year or date, sex, conditions, today, expected due_from
+# and dose without a record, a dose that satisfies it).
+MORE_RULES = [
+    (
+        "pertussis_catchup_adult",
+        1994,
+        None,
+        [],
+        TODAY,
+        TODAY,
+        1,
+        shot("Repevax", date(2019, 6, 1)),
+    ),
+    (
+        "influenza_child",
+        2018,
+        None,
+        [],
+        TODAY,
+        date(2026, 10, 15),
+        None,
+        shot("Fluenz", date(2026, 10, 20)),
+    ),
+    (
+        "covid_spring",
+        1940,
+        None,
+        [],
+        date(2027, 3, 20),
+        date(2027, 4, 1),
+        None,
+        shot("Comirnaty", date(2027, 4, 2), "covid19"),
+    ),
+    ("shingles_immunocompromised", 1990, None, ["VIH"], TODAY, TODAY, 1, None),
+    ("hpv_11_14", 2014, None, [], TODAY, TODAY, 1, None),
+    ("menacwy_11_14", 2013, None, [], TODAY, TODAY, 1, shot("Nimenrix", date(2025, 1, 1))),
+    (
+        "rsv_pregnancy",
+        1994,
+        Sex.FEMALE,
+        ["grossesse"],
+        TODAY,
+        TODAY,
+        None,
+        shot("Abrysvo", date(2026, 11, 1)),
+    ),
+    (
+        "infant_pcv",
+        date(2026, 9, 15),
+        None,
+        [],
+        TODAY,
+        date(2026, 11, 15),
+        1,
+        shot("Prevenar 13", date(2026, 11, 16)),
+    ),
+    (
+        "infant_rotavirus",
+        date(2026, 9, 15),
+        None,
+        [],
+        TODAY,
+        date(2026, 11, 15),
+        1,
+        shot("Rotarix", date(2026, 11, 16)),
+    ),
+    (
+        "infant_menb",
+        date(2026, 9, 15),
+        None,
+        [],
+        TODAY,
+        date(2026, 12, 15),
+        1,
+        shot("Bexsero", date(2026, 12, 16)),
+    ),
+    (
+        "infant_menacwy",
+        date(2026, 5, 10),
+        None,
+        [],
+        TODAY,
+        date(2026, 11, 10),
+        1,
+        shot("Nimenrix", date(2026, 11, 11)),
+    ),
+    (
+        "infant_mmr",
+        date(2025, 11, 1),
+        None,
+        [],
+        TODAY,
+        date(2026, 11, 1),
+        1,
+        shot("Priorix", date(2026, 11, 2)),
+    ),
+    ("child_dtcap_6", 2020, None, [], TODAY, TODAY, 1, shot("Tetravac", date(2026, 6, 1))),
+    ("teen_dtcap_11", 2015, None, [], TODAY, TODAY, 1, shot("Repevax", date(2026, 6, 1))),
+    ("dental_mtdents", 2010, None, [], TODAY, TODAY, None, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "born", "sex", "conditions", "today", "due_from", "dose", "dose_given"),
+    MORE_RULES,
+    ids=[r[0] for r in MORE_RULES],
+)
+def test_each_remaining_rule_with_and_without_a_record(
+    rule, born, sex, conditions, today, due_from, dose, dose_given
+):
+    kw = {"birth_date": born} if isinstance(born, date) else {}
+    profile = UserProfile(birth_year=born.year if isinstance(born, date) else born, sex=sex)
+    found = items(profile, [], [Condition(name=c) for c in conditions], today=today, **kw)
+    assert found[rule].due_from == due_from
+    assert found[rule].dose == dose
+    if dose_given is not None:
+        later = max(today, dose_given.date) + timedelta(days=1)
+        after = items(
+            profile, [dose_given], [Condition(name=c) for c in conditions], today=later, **kw
+        )
+        assert rule not in after or after[rule].dose != dose

@@ -205,3 +205,25 @@ async def test_deletion_erases_the_record_and_starts_over(bot_api: FakeBotApi):
     again = await alice.expect(lambda c: bool(c.buttons))
     assert CONSENT_YES in again.callback_data, "no account any more: consent is asked again"
     assert "Levothyrox" not in again.text
+
+
+async def test_allergy_stated_then_conflicting_prescription_is_warned(
+    bot_api: FakeBotApi, tmp_path: Path
+):
+    truth, draft = build_document(1, "prescription", 17)  # Amoxicilline + Nurofen
+    files = render_document(tmp_path, truth, draft, ["text_pdf"])
+    pdf = (tmp_path / files["text_pdf"][0]).read_bytes()
+    alice = bot_api.user(1001)
+    await onboard(alice)
+    await alice.send_text("je suis allergique à la pénicilline")
+    await alice.expect_buttons()
+    await alice.press("st:ok")
+    await alice.expect(lambda c: not c.buttons)
+
+    await alice.send_document(pdf, file_name="ordonnance.pdf")
+    await alice.expect(lambda c: INTAKE_OK in " ".join(c.callback_data), within=30)
+    await bot_api.wait_quiet(0.2)
+    shown = "\n".join(c.text for c in alice.replies()).lower()
+    assert "amoxicilline" in shown
+    assert "allergi" in shown and "pénicilline" in shown, "the conflict is named"
+    assert "médecin" in shown or "pharmacien" in shown, "advises to check with a professional"

@@ -223,3 +223,9 @@ Kardegic 75 : 1 sachet/j"""
         ("Kardegic", "75", 1.0, False),  # a strength written without its unit
     ]
     assert doc.medications[1].posology.duration is not None
+
+
+def test_microgram_misread_as_picogram_is_fixed_in_the_strength() -> None:
+    text = "Dr Anne Morel\nLe 02/02/2026\nLevothyrox 100 pg comprimé sécable\n1 cp le matin"
+    (med,) = parse_text(text, "rx-10", OPTIONS).medications
+    assert (med.name, med.strength) == ("Levothyrox", "100 µg")

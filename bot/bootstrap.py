@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from bot.engine.clock import Clock
 from bot.engine.engine import Engine, EngineConfig, Extractor
+from bot.ops.metrics import timed_extractor
 from bot.settings import Settings
 from extraction.options import ExtractionOptions
 from extraction.result import ExtractedDocument, InputFile
@@ -84,16 +85,28 @@ def build_services(
     cpu_executor = ThreadPoolExecutor(
         max_workers=max(1, settings.workers), thread_name_prefix="carnet-ocr"
     )
+    extra: dict[str, object] = {}
+    defer = None
+    if settings.queue == "postgres":  # scaled shape: OCR jobs for `carnet worker`
+        from bot.jobs_queue import JobDeferrer
+        from bot.ops.metrics import METRICS
+        from store.sql.jobs import open_jobs
+
+        jobs, locks = open_jobs(settings.effective_database_url)
+        extra.update(jobs=jobs, locks=locks)
+        defer = JobDeferrer(store, jobs, clock)
+        METRICS.queue_depth = jobs.depth
     engine = Engine(
         store=store,
         clock=clock,
-        extract=extract or real_extractor,
+        extract=extract or timed_extractor(real_extractor),
         options=extraction_options(settings),
         config=EngineConfig(
             default_language=settings.language, default_timezone=settings.timezone
         ),
         io_executor=io_executor,
         cpu_executor=cpu_executor,
+        defer=defer,
     )
     cpu_executor.submit(engine.warm_up)
     return Services(
@@ -103,4 +116,5 @@ def build_services(
         clock=clock,
         io_executor=io_executor,
         cpu_executor=cpu_executor,
+        extra=extra,
     )

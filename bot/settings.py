@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     health_port: int | None = None
     workers: int = 2
     queue: str = "inprocess"
+    job_lease_seconds: float = 180.0
+    job_max_attempts: int = 3
 
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_BOT_TOKEN"

@@ -47,6 +47,9 @@ Extractor = Callable[[list[InputFile], ExtractionOptions], ExtractedDocument]
 Emit = Callable[[Reply], Awaitable[None]]
 """Sends a reply right away (chat action, progress) while the engine keeps working."""
 
+Defer = Callable[[int, str], None]
+"""Queues the reading of a stored document (user id, document id) for a worker (blocking)."""
+
 T = TypeVar("T")
 
 
@@ -71,6 +74,7 @@ class Engine:
         config: EngineConfig | None = None,
         io_executor: Executor | None = None,
         cpu_executor: Executor | None = None,
+        defer: Defer | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -79,6 +83,7 @@ class Engine:
         self.config = config or EngineConfig()
         self._io = io_executor
         self._cpu = cpu_executor
+        self.defer = defer
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def warm_up(self) -> None:
@@ -151,6 +156,9 @@ class Engine:
                 await emit(reply)
         else:
             early.extend(progress)
+        if self.defer is not None:  # scaled shape: a `carnet worker` reads it and replies
+            await self._io_call(self.defer, user.user_id, document_id)
+            return early
         inputs = [InputFile(name=f.name, data=f.data, media_type=f.media_type) for f in files]
         outcome: ExtractedDocument | Exception
         started = time.perf_counter()

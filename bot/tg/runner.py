@@ -13,6 +13,7 @@ import logging
 import signal
 from typing import Any
 
+from bot.ops.metrics import METRICS, observe_reminders
 from bot.settings import Settings
 from bot.tg.application import TgApplication, adapter_of, build_application, polling
 from bot.tg.health import HealthServer
@@ -41,8 +42,15 @@ def run_bot(settings: Settings, webhook_url: str | None) -> int:
     setup_logging(settings)
     services = build_services(settings)
     try:
-        app = build_application(settings, services.engine, seen_update=services.store.seen_update)
-        install_jobs(app, services)
+        conversation: Any = services.engine
+        if "locks" in services.extra:  # several instances: one user's updates one at a time
+            from bot.jobs_queue import SerialConversation
+
+            conversation = SerialConversation(services.engine, services.extra["locks"])  # type: ignore[arg-type]
+        app = build_application(settings, conversation, seen_update=services.store.seen_update)
+        if install_jobs(app, services):
+            observe_reminders(app.bot_data["carnet.dispatcher"])
+        adapter_of(app).metrics.extra.append(METRICS.render)
         asyncio.run(_serve(app, settings, services, webhook_url or settings.webhook_url))
     finally:
         services.close()

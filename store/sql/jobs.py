@@ -75,8 +75,9 @@ class DocumentJobs:
                     created_at=now,
                 )
                 .on_conflict_do_nothing(index_elements=[document_jobs.c.document_id])
+                .returning(document_jobs.c.id)
             )
-            return bool(result.rowcount)
+            return result.first() is not None
 
     def claim(self, now: datetime, *, lease: timedelta) -> ClaimedJob | None:
         """Lease the oldest ready job (queued, or running with an expired lease), or None."""

@@ -1,0 +1,15 @@
+"""Where slow document work runs: in-process (embedded shape) or as PostgreSQL jobs (scaled shape).
+
+Embedded (SQLite, ``CARNET_QUEUE=inprocess``): the engine reads documents in its bounded CPU
+pool (``bot.bootstrap``, ``CARNET_WORKERS`` threads). Scaled (``CARNET_QUEUE=postgres``): the
+engine stores the encrypted original, ``JobDeferrer`` queues a job of ids
+(``store.sql.jobs``), and a
+``carnet worker`` reads it (``bot.jobs_queue.processing``) and replies to the user.
+``SerialConversation`` keeps one user's updates one at a time across bot instances.
+"""
+
+from bot.jobs_queue.defer import JobDeferrer
+from bot.jobs_queue.processing import GaveUp, finish_document, load_document
+from bot.jobs_queue.serial import SerialConversation
+
+__all__ = ["GaveUp", "JobDeferrer", "SerialConversation", "finish_document", "load_document"]

@@ -1,0 +1,147 @@
+"""What a worker does with one document job, in two blocking steps around the extraction.
+
+``load_document`` opens the vault and reads the encrypted original (or learns there is nothing
+to read: erased, discarded, already read). ``finish_document`` runs the same turn the embedded
+engine runs after extraction (``intake.after_extraction``: status, draft in the dialogue state,
+summary with confirm buttons) and returns the replies for the user's chat. Both are idempotent:
+a document already read is not read again; if its draft still waits for the user, the summary
+is shown again (a worker that died after saving and before sending).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from bot.engine import errors, intake
+from bot.engine.clock import Clock, local_today
+from bot.engine.dialogue import Step
+from bot.engine.events import UserRef
+from bot.engine.replies import Reply
+from bot.engine.turn import Turn
+from bot.i18n import pick_language, translator
+from extraction.result import ExtractedDocument, InputFile
+from store.api import Store
+from store.records import DocumentStatus
+from store.sql.jobs import ClaimedJob
+
+log = logging.getLogger("carnet.worker")
+
+CONFLICT_RETRIES = 3
+
+
+class GaveUp(Exception):
+    """A document whose job failed too many times: the user is told it could not be read."""
+
+    code = "ocr_failed"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The document's pages to read (None: nothing to read) and the user's chat."""
+
+    chat_id: int | None
+    inputs: list[InputFile] | None
+    status: DocumentStatus | None
+
+
+def load_document(store: Store, job: ClaimedJob) -> Loaded:
+    """Read the encrypted original of the job's document from the vault."""
+    try:
+        with store.vault_for_account(job.account_id, job.profile_id) as vault:
+            document = vault.get_document(job.document_id, with_pages=True)
+            chat_id = vault.get_chat_id()
+    except Exception as exc:
+        if errors.code_of(exc) in {"unknown_user", "erased"}:
+            return Loaded(chat_id=None, inputs=None, status=None)
+        raise
+    if document is None:
+        return Loaded(chat_id=chat_id, inputs=None, status=None)
+    if document.status != DocumentStatus.RECEIVED:
+        return Loaded(chat_id=chat_id, inputs=None, status=document.status)
+    inputs = [
+        InputFile(name=page.filename or f"page-{n}", data=page.content, media_type=page.media_type)
+        for n, page in enumerate(document.pages, 1)
+    ]
+    return Loaded(chat_id=chat_id, inputs=inputs, status=document.status)
+
+
+def finish_document(
+    store: Store,
+    clock: Clock,
+    job: ClaimedJob,
+    outcome: ExtractedDocument | Exception | None,
+    *,
+    default_language: str,
+) -> tuple[int | None, list[Reply]]:
+    """Store the draft (or the failure); returns the user's chat and what to tell them.
+
+    ``outcome`` None: nothing was read now; the pending summary is returned again if the
+    document's draft still waits for confirmation.
+    """
+    for attempt in range(CONFLICT_RETRIES):
+        try:
+            return _turn(store, clock, job, outcome, default_language)
+        except Exception as exc:
+            if errors.code_of(exc) != "concurrent_update" or attempt == CONFLICT_RETRIES - 1:
+                raise
+            log.info("concurrent update in worker turn, retrying")
+    raise AssertionError("unreachable")
+
+
+def _turn(
+    store: Store,
+    clock: Clock,
+    job: ClaimedJob,
+    outcome: ExtractedDocument | Exception | None,
+    default_language: str,
+) -> tuple[int | None, list[Reply]]:
+    now = clock.now()
+    with store.vault_for_account(job.account_id, job.profile_id) as vault:
+        document = vault.get_document(job.document_id, with_pages=False)
+        chat_id = vault.get_chat_id()
+        if document is None or chat_id is None:
+            return chat_id, []
+        profile = vault.get_profile()
+        state = vault.get_dialogue()
+        language = pick_language(
+            profile.language.value if profile.language and profile.language_chosen else None,
+            None,
+            profile.language.value if profile.language else default_language,
+        )
+        turn = Turn(
+            user=UserRef(user_id=chat_id, chat_id=chat_id),
+            vault=vault,
+            profile=profile,
+            state=state,
+            tr=translator(language),
+            now=now,
+            today=local_today(clock, profile.timezone),
+        )
+        replies = _handler(turn, document.status, job.document_id, outcome)
+        if turn.profile_dirty:
+            vault.save_profile(turn.profile)
+        if turn.state_dirty:
+            vault.save_dialogue(turn.state)
+    return chat_id, replies
+
+
+def _handler(
+    turn: Turn,
+    status: DocumentStatus,
+    document_id: str,
+    outcome: ExtractedDocument | Exception | None,
+) -> list[Reply]:
+    if status == DocumentStatus.RECEIVED and outcome is not None:
+        return intake.after_extraction(turn, document_id, outcome)
+    if status != DocumentStatus.READ or turn.state.document_id != document_id:
+        return []
+    if turn.state.step != Step.CONFIRM_DOCUMENT.value or not turn.state.draft:
+        return []
+    try:
+        draft = ExtractedDocument.model_validate_json(turn.state.draft)
+    except ValidationError:
+        return []
+    return intake.summary(turn, draft)

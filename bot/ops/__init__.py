@@ -1,0 +1,1 @@
+"""Operations: Prometheus metrics of documents, OCR, the job queue and reminders."""

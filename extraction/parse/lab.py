@@ -125,19 +125,31 @@ class _Row:
 
 
 def find_sampling_date(lines: list[Line]) -> date | None:
-    """The sampling date (``Prélevé le``, ``Collected:``), else the first non-birth date."""
+    """The sampling date (``Prélevé le``, ``Collected:``), else the first other date that is
+    not a birth, edition or previous-results date, else the edition date."""
+    limits = _previous_columns(lines)
+
+    def dates_of(line: Line) -> list[date]:
+        text = line.text
+        if line.page in limits:
+            text = text[: line.cut_before_x(limits[line.page])]
+        return [found for found, _ in find_dates(text)]
+
     for line in lines:
-        if _SAMPLING.search(line.text):
-            found = find_dates(line.text)
-            if found:
-                return found[0][0]
+        if _SAMPLING.search(line.text) and dates_of(line):
+            return dates_of(line)[0]
+    edited: date | None = None
     for line in lines:
-        if _BIRTH.search(line.text) or re.search(r"[ée]dit[ée]|printed|imprim", line.text, re.I):
+        if _BIRTH.search(line.text):
             continue
-        found = find_dates(line.text)
-        if found:
-            return found[0][0]
-    return None
+        found = dates_of(line)
+        if not found:
+            continue
+        if re.search(r"[ée]dit[ée]|printed|imprim|issued", line.text, re.I):
+            edited = edited or found[0]
+            continue
+        return found[0]
+    return edited
 
 
 def _previous_columns(lines: list[Line]) -> dict[int, int]:

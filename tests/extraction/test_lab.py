@@ -259,3 +259,15 @@ def test_a_value_lost_by_ocr_is_asked_back_not_taken_from_the_range() -> None:
     assert result.reference_range is not None
     assert result.reference_range.low == 30
     assert [(f.field, f.reason) for f in result.needs_confirmation] == [("value", "missing")]
+
+
+def test_previous_results_date_is_not_the_sampling_date() -> None:
+    lines = [
+        _line([("Prélèvement du", 100), ("Antériorités", 1500)], 100),
+        _line([("Références", 1000), ("07/03/25", 1520)], 140),  # a row merged by a skewed photo
+        _line([("Édité le 03/06/2025", 100)], 180),
+        _line([("Analyse", 100), ("Résultat", 700), ("Unités", 800), ("Références", 1000)], 240),
+        _line([("Sodium", 100), ("139", 700), ("mmol/L", 800), ("135 - 145", 1000)], 300),
+    ]
+    doc = parse_document([ReadPage(number=1, lines=lines)], "lab-6", OPTIONS)
+    assert doc.document_date == date(2025, 6, 3)  # the edition date, the best left

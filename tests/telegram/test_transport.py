@@ -337,8 +337,8 @@ async def test_users_run_concurrently_and_each_user_in_order(
 async def test_bot_api_timeout_is_retried_and_the_reply_delivered(
     bot_api: FakeBotApi, start_bot: StartBot
 ):
-    async with start_bot(EchoEngine(), read_timeout=0.4):
-        bot_api.fail("sendMessage", status=504, delay=1.0)
+    async with start_bot(EchoEngine(), read_timeout=1.0):
+        bot_api.fail("sendMessage", status=504, delay=2.5)
         alice = bot_api.user(1001)
         await alice.send_text("malgré la panne")
         await alice.expect(lambda c: c.error is None and c.text == "echo: malgré la panne")

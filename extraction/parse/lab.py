@@ -71,6 +71,13 @@ _RANGE_HEADER = re.compile(
 _BIRTH = re.compile(r"\bn[ée]+\s*\(?e?\)?\s+le\b|\bnaissance\b|\bdate of birth\b|\bdob\b", re.I)
 _LEADERS = re.compile(r"(?:\s*[.·_…]{2,}\s*)+")
 _GUESS_SCORE = 70.0
+#: An unknown test name read with less confidence than this is OCR noise, not a test.
+_UNKNOWN_MIN_CONFIDENCE = 0.5
+_SECTION = re.compile(
+    r"\b(?:BILAN|H[ÉE]MATOLOGIE|BIOCHIMIE|HORMONOLOGIE|LIPIDIQUE|H[ÉE]PATIQUE|SANGUINE|"
+    r"NUM[ÉE]RATION|VITAMINES|H[ÉE]MOSTASE|CHEMISTRY|HAEMATOLOGY|HEMATOLOGY|PROFILE|"
+    r"COAGULATION|ENDOCRINOLOGY|FUNCTION)\b"
+)
 _GLUED = re.compile(r"^[°:;]+")
 _EDGE_JUNK = re.compile(r"^[\s|!\[\]{}]+")
 _NOT_UNIT = {"a", "à", "to", "h", "l", "inf", "sup", "de", "le"}
@@ -377,6 +384,10 @@ def parse_lab_report(
         value_confidence = line.span_confidence(*row.value_span) if row.value_text else 0.0
         start = line.text.find(row.name)
         name_confidence = line.span_confidence(max(start, 0), max(start, 0) + len(row.name))
+        if match is None and (
+            name_confidence < _UNKNOWN_MIN_CONFIDENCE or _SECTION.search(row.name)
+        ):
+            continue  # an unreadable name or a section title merged with a row: not a test
         score = match.score / 100 if match else 1.0
         test = match.test if match else None
         result = LabResult(

@@ -271,3 +271,21 @@ def test_previous_results_date_is_not_the_sampling_date() -> None:
     ]
     doc = parse_document([ReadPage(number=1, lines=lines)], "lab-6", OPTIONS)
     assert doc.document_date == date(2025, 6, 3)  # the edition date, the best left
+
+
+def test_ocr_noise_and_section_titles_are_not_tests() -> None:
+    noisy = [_word(t, 100 + 60 * i, 330, 0.2) for i, t in enumerate(["RICO", "ie", "en"])]
+    values = [
+        _word("2,50", 700, 330),
+        _word("mmol/L", 800, 330),
+        _word("2,20", 1000, 330),
+        _word("-", 1060, 330),
+        _word("2,60", 1090, 330),
+    ]
+    words = noisy + values
+    row = TextLine(text=" ".join(w.text for w in words), words=words)
+    page = _page(1, [])
+    page = ReadPage(number=1, lines=[*page.lines, row], width=2000, height=2800)
+    assert parse_document([page], "lab-7", OPTIONS).lab_results == []
+    doc = parse_text(REPORT.format(rows="BILAN HEPATIQUE 29 UI/L 40 - 130"), "lab-8", OPTIONS)
+    assert doc.lab_results == []

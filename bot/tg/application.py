@@ -20,6 +20,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseUp
 from bot.settings import Settings
 from bot.tg.commands import menu_source, publish_commands
 from bot.tg.errors import make_error_handler
+from bot.tg.exceptions import MissingToken
 from bot.tg.guards import AllowList, RateLimiter
 from bot.tg.handlers import Adapter, Conversation, SeenUpdate
 from bot.tg.outbound import TelegramSender
@@ -125,7 +126,7 @@ def build_application(
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     quiet_library_loggers()
     if settings.telegram_bot_token is None:
-        raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram bot")
+        raise MissingToken
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())

@@ -39,6 +39,7 @@ from bot.engine.events import (
     UnsupportedIn,
     UserRef,
 )
+from bot.tg.exceptions import FileTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +77,6 @@ def user_ref(update: Update) -> UserRef | None:
         first_name=user.first_name,
         chat_type=str(chat.type),
     )
-
-
-class FileTooLarge(Exception):
-    """The file is bigger than carnet's or Telegram's download limit."""
-
-    code = "file_too_big"
 
 
 @dataclass(frozen=True)

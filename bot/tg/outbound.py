@@ -19,6 +19,7 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.engine.replies import Button, ChatAction, File, Image, LeaveChat, Reply, Text
+from bot.tg.exceptions import NotPrivateChat
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +29,6 @@ _PROGRESS_MEMORY = 4096
 _RETRY_DELAYS = (0.2, 0.6, 1.5)
 
 T = TypeVar("T")
-
-
-class NotPrivateChat(Exception):
-    """Engine replies were addressed to a group or channel: refused, nothing sent."""
-
-    code = "not_private_chat"
 
 
 class Sender(Protocol):

@@ -16,6 +16,7 @@ from typing import Any
 from bot.ops.metrics import METRICS, observe_reminders
 from bot.settings import Settings
 from bot.tg.application import TgApplication, adapter_of, build_application, polling
+from bot.tg.exceptions import MissingToken
 from bot.tg.health import HealthServer
 from bot.tg.webhook import new_secret, webhook_mode
 
@@ -35,10 +36,16 @@ def install_jobs(app: TgApplication, services: Any) -> bool:
 
 
 def run_bot(settings: Settings, webhook_url: str | None) -> int:
-    """Run the bot until SIGINT/SIGTERM; returns the process exit code."""
+    """Run the bot until SIGINT/SIGTERM; returns the process exit code.
+
+    Raises:
+        MissingToken: no ``TELEGRAM_BOT_TOKEN`` (checked before anything is created).
+    """
     from bot.bootstrap import build_services
     from bot.logs import setup_logging
 
+    if settings.telegram_bot_token is None:
+        raise MissingToken
     setup_logging(settings)
     services = build_services(settings)
     try:

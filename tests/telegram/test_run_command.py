@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.fakes.bot_api import FakeBotApi
 
@@ -66,3 +67,19 @@ async def test_carnet_run_polls_answers_serves_health_and_stops_cleanly(
     log = err.decode()
     assert bot_api.token not in log, "the bot token never reaches the logs"
     assert "Bonjour" not in log, "no message text in the logs"
+
+
+def test_webhook_mode_without_a_token_stops_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    from bot.cli import main
+
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("CARNET_DATA_DIR", str(tmp_path / "data"))
+    assert main(["run", "--webhook", "https://carnet.example.org/telegram"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "carnet: telegram_token_missing: set TELEGRAM_BOT_TOKEN (from @BotFather) "
+        "to run the Telegram bot"
+    ]
+    assert not (tmp_path / "data").exists(), "nothing created before the check"

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot.engine import drugs, errors, safety
+from bot.engine import drugs, errors, reminding, safety
 from bot.engine.answers.common import (
     Facts,
     bullet,
@@ -320,6 +320,9 @@ def confirm_document(turn: Turn, draft: ExtractedDocument) -> list[Reply]:
             document.model_copy(update={"status": DocumentStatus.CONFIRMED})
         )
     turn.reset_state()
+    planned = reminding.after_medications(turn) if draft.medications else 0
+    if draft.vaccinations:
+        reminding.after_prevention_change(turn)
     return [
         Text(
             text=tr(
@@ -329,7 +332,8 @@ def confirm_document(turn: Turn, draft: ExtractedDocument) -> list[Reply]:
                 vaccines=len(draft.vaccinations),
                 allergies=len(draft.allergies),
             )
-        )
+        ),
+        *reminding.planned_note(turn, planned),
     ]
 
 
@@ -664,6 +668,7 @@ def on_statement_answer(turn: Turn, yes: bool) -> list[Reply]:
             med.model_copy(update={"med_status": MedicationStatus.STOPPED, "end_date": turn.today})
         )
         turn.vault.audit(AuditAction.CHANGED, "medication", med.id)
+        reminding.after_medications(turn)
         return [Text(text=tr("statement.stopped", name=med_label(med), date=tr.date(turn.today)))]
     kind = KINDS[payload["type"]]
     record = kind.model_validate(payload["record"]).model_copy(
@@ -671,7 +676,12 @@ def on_statement_answer(turn: Turn, yes: bool) -> list[Reply]:
     )
     turn.vault.save(record)
     turn.vault.audit(AuditAction.ADDED, kind.__name__.lower(), record.id)
-    return [Text(text=tr("statement.saved"))]
+    planned = 0
+    if isinstance(record, Medication):
+        planned = reminding.after_medications(turn)
+    elif isinstance(record, Vaccination | Condition):
+        reminding.after_prevention_change(turn)
+    return [Text(text=tr("statement.saved")), *reminding.planned_note(turn, planned)]
 
 
 def quantity(value: float, unit: str | None) -> Quantity:

@@ -22,6 +22,8 @@ the intent and slot finders read the product, lab test, vaccine, document kind a
 | documents.show       | montre-moi l'ordonnance du 3 mars / send me the lab report of May     |
 | documents.list       | mes documents / my documents                                          |
 | reminders.list       | mes rappels / upcoming reminders                                      |
+| reminders.pause      | arrête les rappels du Doliprane / stop the Doliprane reminders        |
+| reminders.follow_up  | rappelle-moi de refaire une prise de sang dans 3 mois / remind me ... |
 | state.allergy        | je suis allergique à la pénicilline / allergic to peanuts             |
 | state.vaccination    | vaccin grippe le 15 octobre / I got my flu shot yesterday             |
 | state.treatment      | je prends du Levothyrox 75 le matin / I take metformin 500 twice a day|
@@ -42,6 +44,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.engine import lexicon
+from bot.engine.delays import FOLLOW_UP_CUE, delay_in
 from bot.engine.periods import MONTHS, find_date, find_period
 
 QUESTIONS = frozenset(
@@ -62,6 +65,8 @@ QUESTIONS = frozenset(
         "documents.show",
         "documents.list",
         "reminders.list",
+        "reminders.follow_up",
+        "reminders.pause",
     }
 )
 STATEMENTS = frozenset(
@@ -923,6 +928,22 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"erase (my )?(account|data|everything))\b",
     ):
         return intent("delete")
+    if delay_in(t) is not None and FOLLOW_UP_CUE.match(t):
+        return intent("reminders.follow_up", test=find_lab_test(t))
+    reminder_word = r"\b(rappels?|reminders?|notifications?|alarmes?|alertes?|alerts?|notifs?)\b"
+    if _any(t, reminder_word) and _any(
+        t,
+        r"\b(arrete|arreter|arretez|stop|stopper|stoppe|pause|suspends?|suspendre|desactive|"
+        r"desactiver|coupe|couper|plus de|no more|turn off|switch off|disable|mute|cancel|"
+        r"annule|annuler|supprime|supprimer|enleve|enlever|don t want|veux plus|want no)\b",
+    ):
+        product = _product_after(
+            t,
+            r"\b(rappels?|reminders?|alarmes?|notifications?)\s+"
+            r"(du|de|de la|d|des|pour|for|about|of|sur)",
+            names,
+        ) or _known_product(t, names)
+        return intent("reminders.pause", product=product)
 
     can_take = (
         r"\b(puis je|je peux|est ce que je peux|ai je le droit de|j ai le droit de|peut on|"

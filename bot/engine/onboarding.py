@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import time
 
+from bot.engine import reminding
 from bot.engine.clock import is_valid_zone
 from bot.engine.dialogue import Step
 from bot.engine.events import ButtonIn, CommandIn, Event, UserRef
@@ -220,6 +221,7 @@ def on_onboarding(turn: Turn, step: Step, event: Event) -> list[Reply]:
             return [Text(text=tr("settings.hours_set", hours=hours))]
         turn.save_profile(turn.profile.model_copy(update={"onboarded": True}))
         turn.reset_state()
+        reminding.after_prevention_change(turn)
         return [Text(text=tr("onboarding.done", hours=hours)), Text(text=tr("help.text"))]
     turn.reset_state()
     return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import intake, onboarding
+from bot.engine import intake, onboarding, reminding
 from bot.engine.answers import allergies, documents, fallback, labs, treatments, vaccines
 from bot.engine.answers import reminders as reminder_answers
 from bot.engine.answers.export import export
@@ -101,6 +101,12 @@ def button(turn: Turn, event: ButtonIn) -> list[Reply]:
         prefs = turn.profile.reminders.model_copy(update={"enabled": data == "rem:on"})
         turn.save_profile(turn.profile.model_copy(update={"reminders": prefs}))
         return [Text(text=tr("reminders.now_on" if data == "rem:on" else "reminders.now_off"))]
+    if data == "rem:list":
+        return answer(turn, Intent(name="reminders.list"), "")
+    if data.startswith("rem:"):
+        handled = reminding.on_button(turn, data)
+        if handled is not None:
+            return handled
     if step in (*ONBOARDING, Step.ASK_TIMEZONE, Step.ASK_HOURS):
         return onboarding.on_onboarding(turn, step, event)
     return [Text(text=tr("intake.expired"))]
@@ -164,6 +170,10 @@ def answer(turn: Turn, intent: Intent, said: str) -> list[Reply]:
             tr,
             turn.now,
         )
+    if name == "reminders.pause":
+        return reminding.pause(turn, intent)
+    if name == "reminders.follow_up":
+        return reminding.follow_up(turn, intent, said)
     if name == "unknown":
         return fallback.unknown(tr)
     facts = intake.load_facts(turn)

@@ -295,6 +295,16 @@ MESSAGES: dict[str, str] = {
     "reminders.change_hours": "Change times",
     "reminders.now_on": "Reminders on.",
     "reminders.now_off": "Reminders off.",
+    "reminders.planned": "⏰ {n} intake reminder(s) planned. Every Sunday evening I will offer "
+    "you a summary of the week (doses confirmed).",
+    "reminders.planned_off": "{n} intake reminder(s) planned, but your reminders are off "
+    "(/reminders to turn them on).",
+    "reminders.see": "See my reminders",
+    "reminders.week_button": "📊 This week's summary",
+    "reminders.pause_none": "I have no active reminder for “{product}”.",
+    "reminders.follow_up_set": "🗓 Noted: I will remind you to {what} on {date}.",
+    "reminders.follow_up_how": "Tell me what and when, for example: “remind me to redo a blood "
+    "test in 3 months”.",
     # intake
     "intake.reading": "📄 Reading your document ({pages} pages)…",
     "intake.reading_one": "📄 Reading your document…",

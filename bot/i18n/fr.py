@@ -306,6 +306,16 @@ MESSAGES: dict[str, str] = {
     "reminders.change_hours": "Changer les heures",
     "reminders.now_on": "Rappels activés.",
     "reminders.now_off": "Rappels désactivés.",
+    "reminders.planned": "⏰ {n} rappel(s) de prise programmé(s). Chaque dimanche soir, je vous "
+    "proposerai un bilan de la semaine (prises confirmées).",
+    "reminders.planned_off": "{n} rappel(s) de prise prévu(s), mais vos rappels sont désactivés "
+    "(/rappels pour les activer).",
+    "reminders.see": "Voir mes rappels",
+    "reminders.week_button": "📊 Bilan de la semaine",
+    "reminders.pause_none": "Je n'ai pas de rappel actif pour « {product} ».",
+    "reminders.follow_up_set": "🗓 C'est noté : je vous rappellerai de {what} le {date}.",
+    "reminders.follow_up_how": "Dites-moi quoi et quand, par exemple : « rappelle-moi de refaire "
+    "une prise de sang dans 3 mois ».",
     # intake
     "intake.reading": "📄 Je lis votre document ({pages} pages)…",
     "intake.reading_one": "📄 Je lis votre document…",

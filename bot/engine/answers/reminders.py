@@ -9,6 +9,8 @@ from bot.engine.clock import zone_of
 from bot.engine.onboarding import describe_hours
 from bot.engine.replies import Button, Reply, Text
 from bot.i18n import Translator
+from bot.reminders.messages import reminder_title
+from bot.reminders.planner import PREVENTION_CHECK
 from store.records import Occurrence, Reminder, UserProfile
 
 
@@ -21,7 +23,7 @@ def upcoming(
 ) -> list[Reply]:
     """The next occurrences (7 days), then the settings with buttons to change them."""
     zone = zone_of(profile.timezone)
-    by_id = {r.id: r for r in reminders if r.active}
+    by_id = {r.id: r for r in reminders if r.active and r.rule != PREVENTION_CHECK}
     soon = sorted(
         (
             o
@@ -38,7 +40,7 @@ def upcoming(
         lines.append(
             bullet(
                 f"{tr.date(local.date())} {local.strftime('%H:%M')} — "
-                f"{by_id[occurrence.reminder_id].label}"
+                f"{reminder_title(tr, by_id[occurrence.reminder_id])}"
             )
         )
     text = (
@@ -59,6 +61,9 @@ def upcoming(
         Text(text=text),
         Text(
             text=settings,
-            buttons=[[Button(label=tr("reminders.change_hours"), data="rem:hours"), toggle]],
+            buttons=[
+                [Button(label=tr("reminders.change_hours"), data="rem:hours"), toggle],
+                [Button(label=tr("reminders.week_button"), data="rem:week")],
+            ],
         ),
     ]

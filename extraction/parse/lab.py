@@ -226,6 +226,13 @@ def _read_row_by_columns(line: Line, text: str, columns: _Columns) -> _Row | Non
         row = _Row(name, None, None, None, None, None, (0, 0))
     unit_text = text[unit_at:range_at].strip()
     range_text = text[range_at:].strip()
+    spill = re.match(r"^([^\d<>(≤≥\s]+)\s*(.*)$", range_text)
+    if spill:  # a long unit running into the range column ("mL/min/1,73 | m² > 60")
+        unit_text, range_text = f"{unit_text} {spill.group(1)}".strip(), spill.group(2)
+    operator = re.search(r"\s*([<>≤≥]=?)$", unit_text)
+    if operator:  # "m²>" glued in the unit column: the operator opens the range
+        unit_text = unit_text[: operator.start()]
+        range_text = f"{operator.group(1)} {range_text}"
     if unit_text:
         unit_match = _UNIT.match(unit_text)
         if unit_match and unit_match.group("unit").lower() not in _NOT_UNIT:
@@ -326,6 +333,58 @@ def _read_row(text: str) -> _Row | None:
     )
 
 
+def _plausible(value: float, low: float | None, high: float | None) -> bool:
+    if low is not None and high is not None:
+        return low / 3 <= value <= high * 3
+    if high is not None:
+        return value <= high * 3
+    if low is not None:
+        return low / 3 <= value <= low * 6
+    return True
+
+
+def _restore_decimals(row: _Row, test: LabTest) -> list[str]:
+    """Put back decimal marks that OCR dropped (``337`` for ``33,7``; a range ``35-51`` for
+    ``3,5-5,1``), when only the divided number fits the test. Returns the fields changed, which
+    are then asked back."""
+    changed: list[str] = []
+    reference = row.range
+    if (
+        reference is not None
+        and reference.text
+        and not re.search(r"\d[.,]\d", reference.text)
+        and (test.low is not None or test.high is not None)
+    ):
+        bounds = [b for b in (reference.low, reference.high) if b is not None]
+        typical = [b for b in (test.low, test.high) if b is not None]
+        if bounds and not all(_plausible(b, test.low, test.high) for b in bounds):
+            for divisor in (10, 100):
+                scaled = [b / divisor for b in bounds]
+                if all(_plausible(b, test.low, test.high) for b in scaled) and typical:
+                    row.range = ReferenceRange(
+                        low=reference.low / divisor if reference.low is not None else None,
+                        high=reference.high / divisor if reference.high is not None else None,
+                        text=reference.text,
+                    )
+                    changed.append("reference_range")
+                    break
+    low, high = (row.range.low, row.range.high) if row.range else (test.low, test.high)
+    value = row.value
+    if (
+        value is not None
+        and row.value_text
+        and not re.search(r"[.,:]", row.value_text)
+        and value >= 10
+        and not _plausible(value, low, high)
+    ):
+        for divisor in (10, 100):
+            if _plausible(value / divisor, low, high):
+                row.value = value / divisor
+                changed.append("value")
+                break
+    return changed
+
+
 def interpret(
     value: float | None, reference: ReferenceRange | None, written: str | None
 ) -> Interpretation | None:
@@ -390,6 +449,9 @@ def parse_lab_report(
             continue  # an unreadable name or a section title merged with a row: not a test
         score = match.score / 100 if match else 1.0
         test = match.test if match else None
+        restored: list[str] = []
+        if test is not None:
+            restored = _restore_decimals(row, test)
         result = LabResult(
             name=row.name,
             normalized_name=test.fr if test else None,
@@ -409,6 +471,9 @@ def parse_lab_report(
             flags.append(flag("name", "uncertain_test", match.test.fr, score))
         elif min(score, name_confidence) < options.confidence_threshold:
             flags.append(flag("name", "low_confidence", row.name, min(score, name_confidence)))
+        for field_name in restored:
+            shown = row.value_text if field_name == "value" else row.range and row.range.text
+            flags.append(flag(field_name, "decimal_restored", shown, 0.5))
         if row.value is None:
             flags.append(flag("value", "missing", None, 0.0))
         elif value_confidence < options.confidence_threshold:

@@ -289,3 +289,44 @@ def test_ocr_noise_and_section_titles_are_not_tests() -> None:
     assert parse_document([page], "lab-7", OPTIONS).lab_results == []
     doc = parse_text(REPORT.format(rows="BILAN HEPATIQUE 29 UI/L 40 - 130"), "lab-8", OPTIONS)
     assert doc.lab_results == []
+
+
+@pytest.mark.parametrize(
+    ("row", "value", "low", "high", "fields"),
+    [
+        # "33,7" read as "337": only 33.7 fits the test (32-36)
+        ("CCMH 337 g/dL 32,0 - 36,0", 33.7, 32.0, 36.0, ["value"]),
+        ("Lymphocytes 232 G/L 1,00 - 4,00", 2.32, 1.0, 4.0, ["value"]),
+        # the range lost its commas too: both are put back
+        ("Potassium 4,6 mmol/L 35 - 51", 4.6, 3.5, 5.1, ["reference_range"]),
+        # a plausible integer stays as read
+        ("Sodium 139 mmol/L 135 - 145", 139.0, 135.0, 145.0, []),
+    ],
+)
+def test_decimal_marks_lost_by_ocr_are_restored_and_asked_back(row, value, low, high, fields):
+    result = _one(row)
+    assert result.value == pytest.approx(value)
+    assert result.reference_range is not None
+    assert result.reference_range.low == pytest.approx(low)
+    assert result.reference_range.high == pytest.approx(high)
+    assert [f.field for f in result.needs_confirmation if f.reason == "decimal_restored"] == fields
+
+
+def test_range_operator_glued_to_a_long_unit_in_columns() -> None:
+    page = _page(
+        1,
+        [
+            [
+                ("DFG estimé (CKD-EPI)", 100),
+                ("34", 700),
+                ("mL/min/1,73", 800),
+                ("m²>", 960),
+                ("60", 1030),
+            ]
+        ],
+    )
+    (result,) = parse_document([page], "lab-9", OPTIONS).lab_results
+    assert result.unit == "mL/min/1,73 m²"
+    assert result.reference_range is not None
+    assert result.reference_range.low == 60
+    assert result.interpretation == Interpretation.LOW

@@ -80,10 +80,6 @@ def prepare(image: Image.Image, steps: Steps = PHOTO) -> Prepared:
     if steps.deskew:
         gray, result.skew = deskew(gray)
         lap("deskew")
-    if steps.orientation:
-        gray, flip = upright(gray, use_osd=steps.osd)
-        result.rotation = (result.rotation + flip) % 360
-        lap("upright")
     if steps.illumination:
         gray = normalize_illumination(gray)
         lap("illumination")
@@ -100,6 +96,10 @@ def prepare(image: Image.Image, steps: Steps = PHOTO) -> Prepared:
         result.scale = resample_factor(measured, gray.shape)
         gray = resample(gray, result.scale)
         lap("resample")
+    if steps.orientation:  # after resampling: OSD, the tie-breaker, needs readable sizes
+        gray, flip = upright(gray, use_osd=steps.osd)
+        result.rotation = (result.rotation + flip) % 360
+        lap("upright")
     if steps.binarize:
         gray = binarize(gray)
         lap("binarize")

@@ -49,12 +49,13 @@ def run_bot(settings: Settings, webhook_url: str | None) -> int:
     setup_logging(settings)
     services = build_services(settings)
     try:
-        conversation: Any = services.engine
-        if "locks" in services.extra:  # several instances: one user's updates one at a time
-            from bot.jobs_queue import SerialConversation
+        app = build_application(settings, services.engine, seen_update=services.store.seen_update)
+        if "locks" in services.extra:  # several instances: each user's updates in order
+            from bot.tg.ordering import install_ordering
+            from store.sql.jobs import UpdateOrder
 
-            conversation = SerialConversation(services.engine, services.extra["locks"])  # type: ignore[arg-type]
-        app = build_application(settings, conversation, seen_update=services.store.seen_update)
+            order = UpdateOrder(services.extra["locks"].engine)  # type: ignore[attr-defined]
+            install_ordering(app, order, services.clock.now)
         if install_jobs(app, services):
             observe_reminders(app.bot_data["carnet.dispatcher"])
         adapter_of(app).metrics.extra.append(METRICS.render)

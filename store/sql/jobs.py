@@ -16,17 +16,18 @@ no-op.
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, and_, func, or_, select, text, update
+from sqlalchemy import Engine, and_, delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from store.sql.database import make_engine
-from store.sql.schema import document_jobs
+from store.sql.schema import document_jobs, pending_updates
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 
@@ -215,6 +216,79 @@ class UserLocks:
         with self.engine.connect() as conn, conn.begin():
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(user_key)})
             yield
+
+
+class UpdateOrder:
+    """One user's updates handled one at a time and in ``update_id`` order, across instances.
+
+    ``received`` records an update before the webhook answers Telegram (so Telegram's next
+    update of that user, wherever it lands, finds it). ``turn`` takes the user's advisory lock,
+    and while an older update of the same user is still pending it lets the lock go and waits
+    (an older update pending for more than ``stale`` is taken as lost with its instance).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        stale: timedelta = timedelta(seconds=15),
+        poll_seconds: float = 0.01,
+    ) -> None:
+        self.engine = engine
+        self.stale = stale
+        self.poll_seconds = poll_seconds
+
+    def received(self, update_id: int, user_key: int, now: datetime) -> None:
+        """Record a received update of ``user_key`` (idempotent)."""
+        insert_ = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        with self.engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
+            conn.execute(
+                insert_(pending_updates)
+                .values(update_id=update_id, user_lock=lock_key(user_key), received_at=now)
+                .on_conflict_do_nothing(index_elements=[pending_updates.c.update_id])
+            )
+
+    @contextmanager
+    def turn(self, update_id: int, user_key: int, now: Callable[[], datetime]) -> Iterator[None]:
+        """Hold the user's turn for ``update_id`` (blocking; call from a worker thread)."""
+        key = lock_key(user_key)
+        t = pending_updates
+        with self.engine.connect() as conn:
+            while True:
+                conn.begin()
+                if self.enabled:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+                older = conn.execute(
+                    select(t.c.update_id)
+                    .where(
+                        t.c.user_lock == key,
+                        t.c.update_id < update_id,
+                        t.c.received_at > now() - self.stale,
+                    )
+                    .limit(1)
+                ).first()
+                if older is None:
+                    break
+                conn.rollback()
+                time.sleep(self.poll_seconds)
+            try:
+                yield
+            finally:
+                conn.execute(delete(t).where(t.c.update_id == update_id))
+                conn.commit()
+
+    @property
+    def enabled(self) -> bool:
+        """Advisory locks exist (PostgreSQL); SQLite has one process anyway."""
+        return self.engine.dialect.name == "postgresql"
+
+    def forget_before(self, cutoff: datetime) -> int:
+        """Drop pending rows received before ``cutoff`` (updates lost with their instance)."""
+        with self.engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
+            result = conn.execute(
+                delete(pending_updates).where(pending_updates.c.received_at < cutoff)
+            )
+            return int(result.rowcount or 0)
 
 
 def open_jobs(url: str, *, pool_size: int = 10) -> tuple[DocumentJobs, UserLocks]:

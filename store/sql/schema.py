@@ -12,6 +12,7 @@ What stays in clear, and why:
   to claim due reminders without any key;
 - ``seen_updates``: platform update ids and when they were seen, for deduplication.
 - ``document_jobs``: document ids, state, attempts and lease of queued OCR jobs (scaled shape).
+- ``pending_updates``: update ids received and not yet handled, with a hash of the user id.
 
 Everything else (names, values, dates of care, documents and their pages, the chat id, display
 names, profile settings, dialogue state, audit entries, reminder labels, answers) is sealed.
@@ -220,3 +221,12 @@ document_jobs = Table(
     Index("ix_document_jobs_state_run_after", "state", "run_after"),
 )
 """OCR jobs of the scaled shape (``store.sql.jobs``): ids, state and lease only, no content."""
+
+pending_updates = Table(
+    "pending_updates",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_lock", BigInteger, nullable=False, index=True),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+"""Updates received and not yet handled, by user-lock hash (``store.sql.jobs.UpdateOrder``)."""

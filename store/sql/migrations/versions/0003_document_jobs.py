@@ -1,4 +1,4 @@
-"""document jobs: the OCR job queue of the scaled shape
+"""document jobs and pending updates: OCR job queue and per-user order of the scaled shape
 
 Revision ID: 0003
 Revises: 0002
@@ -48,10 +48,22 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_document_jobs_profile_id"), "document_jobs", ["profile_id"], unique=False
     )
+    op.create_table(
+        "pending_updates",
+        sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("user_lock", sa.BigInteger(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_pending_updates")),
+    )
+    op.create_index(
+        op.f("ix_pending_updates_user_lock"), "pending_updates", ["user_lock"], unique=False
+    )
 
 
 def downgrade() -> None:
     """Revert."""
+    op.drop_index(op.f("ix_pending_updates_user_lock"), table_name="pending_updates")
+    op.drop_table("pending_updates")
     op.drop_index(op.f("ix_document_jobs_profile_id"), table_name="document_jobs")
     op.drop_index("ix_document_jobs_state_run_after", table_name="document_jobs")
     op.drop_table("document_jobs")

@@ -1,0 +1,165 @@
+"""The scaled shape end to end: two webhook bots, OCR workers, one PostgreSQL, many users at once.
+
+Users onboard, then all at the same time send a prescription and two questions right after it.
+Every document is read exactly once (one summary each, every job done), every question is
+answered, each user's answers come in the order asked, and a worker SIGKILLed in the middle of
+an OCR loses nothing: its job comes back after the lease and another worker finishes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.engine.intake import OK as INTAKE_OK
+from store.sql.database import make_engine
+from store.sql.jobs import DocumentJobs
+from tests.deploy.cluster import Cluster
+from tests.fakes.bot_api import ApiCall, FakeBotApi, FakeUser
+from tests.synthetic.corpus import build_document, render_document
+from tests.synthetic.render import text_pdf
+from tests.telegram.conftest import onboard
+
+USERS = 12
+QUESTIONS = ("quels sont mes traitements ?", "ai-je des allergies ?")
+TOKEN = "777001:carnet-scaled-test"
+
+pytestmark = [
+    pytest.mark.tesseract,
+    pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs the tesseract binary"),
+]
+
+
+def prescription_pdf(index: int) -> bytes:
+    truth, draft = build_document(11, "prescription", index)
+    return text_pdf(draft.writer.pages, truth.id)
+
+
+def prescription_image(folder: Path) -> bytes:
+    truth, draft = build_document(7, "prescription", 0)
+    files = render_document(folder, truth, draft, ["image"])
+    return (folder / files["image"][0]).read_bytes()
+
+
+def is_summary(call: ApiCall) -> bool:
+    return any(d.startswith(INTAKE_OK) for d in call.callback_data)
+
+
+def answers(user: FakeUser, after: int) -> list[str]:
+    """The bot's texts to ``user`` since call ``after`` that answer a question (not documents)."""
+    out = []
+    for call in user.api.calls[after:]:
+        if call.chat_id != user.id or call.method != "sendMessage" or is_summary(call):
+            continue
+        if "📄" in call.text:
+            continue
+        out.append(call.text)
+    return out
+
+
+async def test_two_bots_two_workers_many_users_and_a_killed_worker(
+    postgres_url: str, master_key: bytes, tmp_path: Path
+):
+    api = FakeBotApi(TOKEN)
+    await api.start()
+    cluster = Cluster(api, postgres_url, master_key, tmp_path, {"CARNET_JOB_LEASE_SECONDS": "3"})
+    jobs = DocumentJobs(make_engine(postgres_url, pool_size=2))
+    try:
+        await cluster.migrate()
+        await cluster.start_bot("bot-1")  # the first start writes the key check row
+        await cluster.start_bot("bot-2")
+        cluster.balance()
+        doomed = await cluster.start_worker("worker-1", CARNET_WORKERS="1")
+        users = [api.user(5000 + n) for n in range(USERS)]
+        await asyncio.gather(*(onboard(u) for u in users))
+        start = len(api.calls)
+        sent_to = {p.webhook_url for p in cluster.procs if p.webhook_url}
+        assert len(sent_to) == 2 and set(api.webhook_responses) == {200}
+
+        # A worker dies in the middle of an OCR: the job must come back and be done once.
+        victim, others = users[0], users[1:]
+        await victim.send_photo(prescription_image(tmp_path))
+        await wait_for_state(jobs, "running")
+        await asyncio.sleep(0.8)  # inside Tesseract by now
+        cluster.kill(doomed)
+        await doomed.process.wait()
+        workers = await asyncio.gather(
+            cluster.start_worker("worker-2", CARNET_WORKERS="1"),
+            cluster.start_worker("worker-3", CARNET_WORKERS="1"),
+        )
+
+        # Everyone at once: a prescription then two questions without waiting for answers.
+        async def session(index: int, user: FakeUser) -> None:
+            await user.send_document(prescription_pdf(index), file_name=f"ordo-{index}.pdf")
+            for question in QUESTIONS:
+                await user.send_text(question)
+
+        await asyncio.gather(*(session(n, u) for n, u in enumerate(others)))
+        await asyncio.gather(*(u.expect(is_summary, within=90) for u in users))
+        for user in others:
+            await wait_for_answers(user, len(QUESTIONS), start)
+        await api.wait_quiet(1.0, within=30)
+
+        for user in users:
+            summaries = [c for c in user.replies() if is_summary(c)]
+            assert len(summaries) == 1, f"one summary for user {user.id}"
+        for user in others:
+            said = answers(user, start)
+            assert len(said) == len(QUESTIONS), said
+            assert "traitement" in said[0].lower() and "allerg" in said[1].lower(), (
+                "answers in the order asked"
+            )
+        states, attempts = jobs.states(), jobs.attempts()
+        assert len(states) == USERS and set(states.values()) == {"done"}
+        assert sorted(attempts.values()) == [1] * (USERS - 1) + [2], "the killed job ran twice"
+        assert set(api.webhook_responses) == {200}
+
+        metrics = [await w.metrics() for w in workers]
+        read = sum(_counter(m, "carnet_documents_processed_total") for m in metrics)
+        assert read == USERS, "every document read once by the surviving workers"
+        assert all('carnet_queue_depth{state="queued"} 0' in m for m in metrics)
+    finally:
+        await cluster.stop_all()
+        jobs.engine.dispose()
+        await api.stop()
+    for proc in cluster.procs:
+        if proc is not doomed:
+            assert proc.process.returncode == 0, proc.log()[-3000:]
+        assert_logs_clean(proc.log(), api.token)
+
+
+async def wait_for_state(jobs: DocumentJobs, state: str, within: float = 30.0) -> None:
+    for _ in range(int(within / 0.05)):
+        if state in (await asyncio.to_thread(jobs.states)).values():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no job became {state}")
+
+
+async def wait_for_answers(user: FakeUser, count: int, after: int, within: float = 60.0) -> None:
+    for _ in range(int(within / 0.1)):
+        if len(answers(user, after)) >= count:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"user {user.id} got {answers(user, after)}")
+
+
+def _counter(metrics: str, name: str) -> float:
+    for line in metrics.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} missing")
+
+
+def assert_logs_clean(log: str, token: str) -> None:
+    """JSON lines only, no token, no message text or file name."""
+    assert token not in log
+    for needle in (*QUESTIONS, "ordo-", "Doliprane"):
+        assert needle not in log
+    for line in log.splitlines():
+        if line.strip():
+            json.loads(line)

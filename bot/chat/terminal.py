@@ -7,11 +7,16 @@ images the engine sends are written to ``<data_dir>/chat-files/`` and their path
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import mimetypes
 import sys
+from contextlib import AbstractContextManager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from bot.engine.clock import Clock
 from bot.engine.events import (
     ButtonIn,
     CommandIn,
@@ -24,7 +29,15 @@ from bot.engine.events import (
 )
 from bot.engine.replies import Button, ChatAction, File, Image, LeaveChat, Reply, Text
 from bot.i18n import translator
+from bot.reminders import Dispatcher
 from bot.settings import Settings
+from store.api import DueOccurrence, Store
+from store.vault import Vault
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 30.0
+"""How often the local chat looks for due reminders (as ``bot.tg.jobs`` does for Telegram)."""
 
 LOCAL_USER_ID = 1
 """The terminal user's id in the store (Telegram ids are never this small for real users)."""
@@ -54,6 +67,8 @@ class TerminalChat:
         self.user = UserRef(user_id=LOCAL_USER_ID, chat_id=LOCAL_USER_ID, language_code=language)
         self.buttons: list[Button] = []
         self.tr = translator(language)
+        self.dispatcher: Dispatcher | None = None
+        self.tick_seconds = TICK_SECONDS
 
     def event_of(self, line: str) -> Event | str | None:
         """The event a typed line stands for, an error line, or None for an empty line."""
@@ -98,19 +113,85 @@ class TerminalChat:
                 print(f"carnet> {self.tr('chat.left')}", file=self.output)
         self.output.flush()
 
+    async def send(self, chat_id: int, replies: list[Reply]) -> None:
+        """Deliver reminders (the dispatcher's ``Sender``): printed like any reply."""
+        self.show(replies)
+
+    async def deliver_due(self) -> int:
+        """Run one reminders tick now; returns how many messages were printed."""
+        if self.dispatcher is None:
+            return 0
+        report = await self.dispatcher.tick()
+        return report.sent + report.summaries
+
+    async def _ticking(self) -> None:
+        while True:
+            try:
+                await self.deliver_due()
+            except Exception as exc:  # a failed tick must not end the chat; the next one retries
+                logger.error("reminders tick failed: %s", type(exc).__name__)
+            await asyncio.sleep(self.tick_seconds)
+
     async def run(self, lines: TextIO) -> int:
-        """Chat until end of input."""
+        """Chat until end of input, delivering due reminders every ``tick_seconds`` meanwhile."""
         handle = getattr(self.engine, "handle")  # noqa: B009
-        for line in lines:
-            event = self.event_of(line)
-            if event is None:
-                continue
-            if isinstance(event, str):
-                print(f"carnet> {event}", file=self.output)
-                continue
-            replies = await handle(self.user, event, self.emit)
-            self.show(replies)
+        ticker = asyncio.create_task(self._ticking()) if self.dispatcher is not None else None
+        try:
+            while True:
+                line = await asyncio.to_thread(lines.readline) if ticker else lines.readline()
+                if not line:
+                    break
+                event = self.event_of(line)
+                if event is None:
+                    continue
+                if isinstance(event, str):
+                    print(f"carnet> {event}", file=self.output)
+                    continue
+                replies = await handle(self.user, event, self.emit)
+                self.show(replies)
+        finally:
+            if ticker is not None:
+                ticker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ticker
         return 0
+
+
+class LocalReminders:
+    """The store as the terminal's dispatcher sees it: only the local user's occurrences."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._account_id: str | None = None
+
+    def _local_account(self) -> str | None:
+        if self._account_id is None and self.store.has_account(LOCAL_USER_ID):
+            with self.store.vault(LOCAL_USER_ID, create=False) as vault:
+                self._account_id = vault.account_id
+        return self._account_id
+
+    def claim_due(
+        self, now: datetime, *, limit: int = 100, lease: timedelta = timedelta(minutes=5)
+    ) -> list[DueOccurrence]:
+        """Lease the local user's due occurrences (nothing before the local account exists)."""
+        account = self._local_account()
+        if account is None:
+            return []
+        claimed = self.store.claim_due(now, limit=limit, lease=lease)
+        return [due for due in claimed if due.account_id == account]
+
+    def mark_sent(self, occurrence_id: str, at: datetime) -> bool:
+        """Record an occurrence as sent."""
+        return self.store.mark_sent(occurrence_id, at)
+
+    def vault_for_account(self, account_id: str, profile_id: str) -> AbstractContextManager[Vault]:
+        """A vault transaction for a known profile."""
+        return self.store.vault_for_account(account_id, profile_id)
+
+
+def local_dispatcher(store: Store, clock: Clock, chat: TerminalChat) -> Dispatcher:
+    """The in-process reminders dispatcher of the local chat, printing to ``chat``."""
+    return Dispatcher(LocalReminders(store), chat, clock)
 
 
 def run_chat(settings: Settings) -> int:
@@ -128,6 +209,8 @@ def run_chat(settings: Settings) -> int:
         chat = TerminalChat(
             services.engine, settings.data_dir / "chat-files", sys.stdout, settings.language
         )
+        if settings.effective_database_url.startswith("sqlite"):  # embedded: one process
+            chat.dispatcher = local_dispatcher(services.store, services.clock, chat)
         if sys.stdin.isatty():
             print(chat.tr("chat.intro"))
         return asyncio.run(chat.run(sys.stdin))

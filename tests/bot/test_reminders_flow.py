@@ -207,3 +207,23 @@ async def test_stopping_a_treatment_stops_its_reminders(
     assert not any(
         r.active for r in _reminders(store, chat.user.user_id) if r.kind == ReminderKind.INTAKE
     )
+
+
+async def test_terminal_chat_prints_due_reminders_in_process(
+    engine, store: Store, clock: FakeClock, tmp_path
+) -> None:
+    import io
+
+    from bot.chat.terminal import TerminalChat, local_dispatcher
+
+    out = io.StringIO()
+    terminal = TerminalChat(engine, tmp_path / "files", out, "fr")
+    terminal.dispatcher = local_dispatcher(store, clock, terminal)
+    assert await terminal.deliver_due() == 0  # no account yet: nothing claimed
+    script = ["/start", "1", "1975", "1", "1", "1", "je prends du Levothyrox 75 le matin", "1"]
+    await terminal.run(io.StringIO("\n".join(script) + "\n"))
+    assert "C'est enregistré" in out.getvalue()
+    clock.set(datetime(2026, 3, 11, 7, 0, tzinfo=UTC))  # 08:00 in Paris
+    assert await terminal.deliver_due() >= 1
+    assert "💊 08:00 — c'est l'heure de Levothyrox" in out.getvalue()
+    assert "[1] ✅ Pris" in out.getvalue()

@@ -182,9 +182,15 @@ def build_drugs(bdpm: Path) -> dict[str, object]:
         if first not in brands and first not in substances and len(sets_seen) == 1:
             source = next(b for b in brands if b.split()[0] == first and b != first)
             brands[first] = dict(brands[source])
+    set_atc: dict[frozenset[str], Counter[str]] = defaultdict(Counter)
+    for entry in brands.values():
+        if entry["atc"]:
+            set_atc[frozenset(entry["s"])][str(entry["atc"])] += 1  # type: ignore[arg-type]
     for name, subs_list in ENGLISH_BRANDS.items():
         keys = [fold(s) for s in subs_list]
         atc = substances.get(keys[0], {}).get("atc") if len(keys) == 1 else None
+        if len(keys) > 1 and set_atc.get(frozenset(keys)):
+            atc = set_atc[frozenset(keys)].most_common(1)[0][0]
         brands.setdefault(fold(name), {"s": keys, "atc": atc, "f": [], "r": [], "st": []})
 
     aliases: dict[str, str] = {}
@@ -322,7 +328,6 @@ ENGLISH_SUBSTANCES: dict[str, str] = {
     "furosemide": "FUROSEMIDE",
     "vitamin d3": "COLECALCIFEROL",
     "cholecalciferol": "COLECALCIFEROL",
-    "co-amoxiclav": "AMOXICILLINE",
     "trimethoprim": "TRIMETHOPRIME",
     "sulfamethoxazole": "SULFAMETHOXAZOLE",
     "insulin glargine": "INSULINE GLARGINE",
@@ -378,6 +383,9 @@ ENGLISH_BRANDS: dict[str, list[str]] = {
     "Jardiance": ["EMPAGLIFLOZINE"],
     "Januvia": ["SITAGLIPTINE"],
     "Lantus": ["INSULINE GLARGINE"],
+    "Co-codamol": ["CODEINE", "PARACETAMOL"],
+    "Co-amoxiclav": ["AMOXICILLINE", "ACIDE CLAVULANIQUE"],
+    "Co-trimoxazole": ["SULFAMETHOXAZOLE", "TRIMETHOPRIME"],
 }
 
 

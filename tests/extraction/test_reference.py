@@ -43,6 +43,7 @@ def test_the_product_never_reads_the_shared_source_folder() -> None:
         ("Amoxicillin", "amoxicilline", ["amoxicilline"], "J01CA04"),  # English INN
         ("Paracetamol", "paracétamol", ["paracétamol"], "N02BE01"),
         ("Tylenol", "TYLENOL", ["paracétamol"], "N02BE01"),  # English brand
+        ("Co-codamol 30/500 mg", "CO-CODAMOL", ["codéine", "paracétamol"], "N02AJ06"),
     ],
 )
 def test_drug_lookup(written: str, name: str, substances: list[str], atc: str) -> None:

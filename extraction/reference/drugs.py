@@ -246,13 +246,6 @@ def lookup_drug(name: str, fuzzy_threshold: float = DEFAULT_FUZZY_THRESHOLD) -> 
     return _build(index, name, index.keys[best[0]], round(best[1], 1), best[2])
 
 
-def is_known_word(word: str) -> bool:
-    """Whether a single word starts a known drug name exactly (used to spot product lines)."""
-    index = _index()
-    key = words_key(word)
-    return bool(key) and key in index.keys
-
-
 def _classes_of_atc(atc: str) -> list[str]:
     found: list[str] = []
     for prefix in sorted(ATC_CLASSES, key=len, reverse=True):

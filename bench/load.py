@@ -1,0 +1,265 @@
+"""Load of the scaled shape: text questions per second of one bot, documents per minute per worker.
+
+Processes are started as in production (``tests/deploy/cluster.py``: ``carnet run --webhook``,
+``carnet worker``, one PostgreSQL), fed by the fake Telegram Bot API on 127.0.0.1.
+
+1. Text questions: ``--users`` onboarded users (default 50) each ask ``--questions`` questions in a
+   closed loop (next question once the answer arrived) to ONE webhook bot process. Figure:
+   answers per second sustained (target >= 300/s on 2 cores, no OCR). Reference run in the same
+   process: ``Engine.handle`` alone, in this process, same users, questions and concurrency.
+2. Documents: ``--documents`` prescription photos (Telegram's 1280 px JPEG, synthetic) queued at
+   once, read by 1 then 2 ``carnet worker`` processes (one slot each). Figures: documents per
+   minute per worker, and the 2-worker/1-worker scaling ratio. Reference in the same process: the
+   extraction alone on the same photos, one at a time.
+
+Needs PostgreSQL (``CARNET_TEST_DATABASE_URL``, a fresh database is created and dropped) and
+Tesseract. ``CARNET_BENCH_SCALE`` multiplies the counts.
+
+    .venv/bin/python -m bench load [--users 50] [--questions 20] [--documents 12]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import io
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+QUESTIONS = (
+    "quels sont mes traitements ?",
+    "ai-je des allergies ?",
+    "quels vaccins ai-je eus ?",
+    "mon dernier bilan sanguin ?",
+)
+TOKEN = "777002:carnet-load-bench"
+
+
+@contextlib.contextmanager
+def fresh_database(admin_url: str) -> Iterator[str]:
+    """A new PostgreSQL database on the server of ``admin_url``, dropped afterwards."""
+    import psycopg
+
+    name = f"carnet_bench_{uuid.uuid4().hex[:10]}"
+    admin = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = admin_url.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def photos(count: int, folder: Path) -> list[bytes]:
+    """Synthetic prescription pages as Telegram would deliver them (JPEG, long side 1280 px)."""
+    from PIL import Image
+
+    from tests.synthetic.corpus import build_document, render_document
+
+    out = []
+    for index in range(count):
+        truth, draft = build_document(23, "prescription", index % 6)
+        sub = folder / f"doc-{index}"
+        sub.mkdir()
+        files = render_document(sub, truth, draft, ["image"])
+        image = Image.open(sub / files["image"][0]).convert("RGB")
+        image.thumbnail((1280, 1280))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=85)
+        out.append(buffer.getvalue())
+    return out
+
+
+async def measure_questions(
+    cluster: Any, users: int, questions: int, master_key: bytes, url: str
+) -> dict[str, float]:
+    """Answers per second of one webhook bot, and of ``Engine.handle`` alone (reference)."""
+    from tests.telegram.conftest import onboard
+
+    api = cluster.api
+    bot = await cluster.start_bot("bot-load", CARNET_LOG_LEVEL="WARNING")
+    cluster.balance()
+    people = [api.user(9000 + n) for n in range(users)]
+    await asyncio.gather(*(onboard(p) for p in people))
+
+    async def ask(user: Any, count: int) -> None:
+        for n in range(count):
+            await user.send_text(QUESTIONS[n % len(QUESTIONS)])
+            await user.expect(lambda c: c.method == "sendMessage", within=60)
+
+    await asyncio.gather(*(ask(p, 2) for p in people))  # warm-up
+    started = time.perf_counter()
+    await asyncio.gather(*(ask(p, questions) for p in people))
+    through_bot = users * questions / (time.perf_counter() - started)
+    await cluster.stop(bot)
+    cluster.procs.remove(bot)
+
+    from bot.bootstrap import build_services
+    from bot.engine.events import TextIn, UserRef
+    from bot.settings import Settings
+
+    services = build_services(
+        Settings(data_dir=cluster.folder / "ref", database_url=url, language="fr"),
+        master_key=master_key,
+    )
+    try:
+        refs = [UserRef(user_id=9000 + n, chat_id=9000 + n) for n in range(users)]
+
+        async def ask_engine(user: UserRef, count: int) -> None:
+            for n in range(count):
+                await services.engine.handle(user, TextIn(text=QUESTIONS[n % len(QUESTIONS)]))
+
+        await asyncio.gather(*(ask_engine(u, 2) for u in refs))
+        started = time.perf_counter()
+        await asyncio.gather(*(ask_engine(u, questions) for u in refs))
+        alone = users * questions / (time.perf_counter() - started)
+    finally:
+        services.close()
+    return {"bot_per_s": through_bot, "engine_per_s": alone}
+
+
+def queue_documents(url: str, master_key: bytes, images: list[bytes], first_user: int) -> None:
+    """Store each photo as a received document of its own user and queue its job."""
+    from store import open_store
+    from store.records import Document, DocumentPage
+    from store.sql.database import make_engine
+    from store.sql.jobs import DocumentJobs
+
+    now = datetime.now(UTC)
+    store = open_store(url, master_key)
+    jobs = DocumentJobs(make_engine(url, pool_size=2))
+    try:
+        for n, image in enumerate(images):
+            user = first_user + n
+            with store.vault(user) as vault:
+                vault.set_chat_id(user)
+                page = DocumentPage(filename="photo.jpg", media_type="image/jpeg", content=image)
+                document = Document(received_at=now, pages=[page])
+                vault.add_document(document)
+                ids = vault.account_id, vault.profile_id
+            jobs.enqueue(*ids, document.id, now)
+    finally:
+        jobs.engine.dispose()
+        store.close()
+
+
+async def measure_documents(
+    cluster: Any, url: str, master_key: bytes, images: list[bytes], workers: int, first_user: int
+) -> float:
+    """Documents per minute read by ``workers`` worker processes (startup excluded)."""
+    from store.sql.database import make_engine
+    from store.sql.jobs import DocumentJobs
+
+    procs = await asyncio.gather(
+        *(
+            cluster.start_worker(f"worker-{first_user}-{n}", CARNET_WORKERS="1")
+            for n in range(workers)
+        )
+    )
+    jobs = DocumentJobs(make_engine(url, pool_size=2))
+    try:
+        started = time.perf_counter()
+        await asyncio.to_thread(queue_documents, url, master_key, images, first_user)
+        while True:
+            depth = await asyncio.to_thread(jobs.depth)
+            if depth.queued == depth.running == 0:
+                break
+            await asyncio.sleep(0.1)
+        elapsed = time.perf_counter() - started
+    finally:
+        jobs.engine.dispose()
+        for proc in procs:
+            await cluster.stop(proc)
+            cluster.procs.remove(proc)
+    return len(images) / elapsed * 60
+
+
+def extraction_alone(images: list[bytes]) -> float:
+    """Documents per minute of the extraction alone, one at a time (reference)."""
+    from bot.bootstrap import extraction_options
+    from bot.settings import Settings
+    from extraction.api import extract_document
+    from extraction.result import InputFile
+
+    options = extraction_options(Settings())
+    extract_document([InputFile(name="w.jpg", data=images[0])], options)  # warm-up
+    started = time.perf_counter()
+    for image in images:
+        extract_document([InputFile(name="p.jpg", data=image)], options)
+    return len(images) / (time.perf_counter() - started) * 60
+
+
+async def run(args: argparse.Namespace, admin_url: str, folder: Path) -> dict[str, float]:
+    from tests.deploy.cluster import Cluster
+    from tests.fakes.bot_api import FakeBotApi
+
+    master_key = secrets.token_bytes(32)
+    images = photos(args.documents, folder)
+    figures: dict[str, float] = {}
+    with fresh_database(admin_url) as url:
+        api = FakeBotApi(TOKEN)
+        await api.start()
+        cluster = Cluster(api, url, master_key, folder, {"CARNET_LOG_LEVEL": "WARNING"})
+        try:
+            await cluster.migrate()
+            figures.update(
+                await measure_questions(cluster, args.users, args.questions, master_key, url)
+            )
+            figures["docs_1"] = await measure_documents(cluster, url, master_key, images, 1, 20000)
+            figures["docs_2"] = await measure_documents(cluster, url, master_key, images, 2, 30000)
+        finally:
+            await cluster.stop_all()
+            await api.stop()
+    figures["docs_alone"] = await asyncio.to_thread(extraction_alone, images)
+    return figures
+
+
+def main() -> int:
+    """Print the load figures and their ratios to the in-process references."""
+    parser = argparse.ArgumentParser(prog="bench.load")
+    scale = float(os.environ.get("CARNET_BENCH_SCALE", "1") or 1)
+    parser.add_argument("--users", type=int, default=max(2, int(50 * scale)))
+    parser.add_argument("--questions", type=int, default=max(2, int(20 * scale)))
+    parser.add_argument("--documents", type=int, default=max(2, int(12 * scale)))
+    args = parser.parse_args()
+    admin_url = os.environ.get("CARNET_TEST_DATABASE_URL")
+    if not admin_url or shutil.which("tesseract") is None:
+        print("bench.load: needs CARNET_TEST_DATABASE_URL (PostgreSQL) and tesseract; skipped")
+        return 0
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    with tempfile.TemporaryDirectory() as tmp:
+        f = asyncio.run(run(args, admin_url, Path(tmp)))
+    cores = os.cpu_count() or 1
+    load = os.getloadavg()[0]
+    print(
+        f"scaled shape on {cores} cores (load average {load:.1f} at the end: other processes "
+        f"share them), one PostgreSQL, fake Bot API on 127.0.0.1"
+    )
+    print(
+        f"text questions, {args.users} users x {args.questions} (closed loop), one webhook bot: "
+        f"{f['bot_per_s']:.0f} answers/s (target >= 300/s); reference Engine.handle alone "
+        f"{f['engine_per_s']:.0f}/s; ratio {f['bot_per_s'] / f['engine_per_s']:.2f}x"
+    )
+    print(
+        f"documents ({args.documents} photos, Tesseract): 1 worker {f['docs_1']:.1f}/min, "
+        f"2 workers {f['docs_2']:.1f}/min ({f['docs_2'] / 2:.1f}/min per worker); "
+        f"scaling 1 -> 2 workers {f['docs_2'] / f['docs_1']:.2f}x; reference extraction alone "
+        f"{f['docs_alone']:.1f}/min; ratio 1 worker / alone {f['docs_1'] / f['docs_alone']:.2f}x"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

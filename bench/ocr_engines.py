@@ -320,6 +320,17 @@ def ablation(pages: list[Page]) -> None:
         "- resampling": replace(imaging.PHOTO, resample=False),
         "+ binarisation": replace(imaging.PHOTO, binarize=True),
     }
+    scans = [encode_png(p.image.rotate(2.5, fillcolor=255, expand=True)) for p in pages]
+    for label, steps in {
+        "scan turned 2.5 degrees, default": imaging.SCAN,
+        "scan turned 2.5 degrees, - deskew": replace(imaging.SCAN, deskew=False),
+    }.items():
+        tally = Tally([], [])
+        for data, page in zip(scans, pages, strict=True):
+            text, seconds = run_pipeline(data, ExtractionOptions(ocr_timeout_seconds=30), steps)
+            tally.cers.append(cer(text, page.truth))
+            tally.seconds.append(seconds)
+        print(tally.line(f"tesseract, {label}"), flush=True)
     for size in (3000, 1280):
         files = [photograph(p.image, 100 + i, size) for i, p in enumerate(pages)]
         for name in ("tesseract", "rapidocr"):

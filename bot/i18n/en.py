@@ -338,6 +338,8 @@ MESSAGES: dict[str, str] = {
     'is 2 tablets".',
     "intake.corrected": "Corrected. Here is the new version:",
     "intake.still_pending": "(A document is still waiting for your confirmation.)",
+    "intake.interrupted": "⚠️ carnet restarted while reading the document you sent on {date} at "
+    "{time}: nothing was saved from it. Could you send it again?",
     "field.dose": "dose",
     "field.posology": "dosage",
     "field.frequency": "frequency",
@@ -430,6 +432,8 @@ MESSAGES: dict[str, str] = {
     "Your document is kept; try again later.",
     "error.ocr_failed": "Reading failed. Try again in a moment.",
     "error.extraction": "I couldn't read this document. Try again with a sharper photo.",
+    "error.store_full": "I could not save: the server's storage is full. Nothing was half-saved; "
+    "try again later.",
     "error.store": "I can't reach your record right now. Try again in a moment.",
     "error.tampered": "Some data in your record seems altered; I don't use it. The administrator "
     "is informed.",

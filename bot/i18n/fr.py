@@ -351,6 +351,8 @@ MESSAGES: dict[str, str] = {
     "c'est 2 comprimés ».",
     "intake.corrected": "Corrigé. Voici la nouvelle version :",
     "intake.still_pending": "(Un document attend toujours votre confirmation.)",
+    "intake.interrupted": "⚠️ carnet a redémarré pendant la lecture du document que vous avez "
+    "envoyé le {date} à {time} : rien n'en a été enregistré. Pouvez-vous le renvoyer ?",
     "field.dose": "dose",
     "field.posology": "posologie",
     "field.frequency": "fréquence",
@@ -446,6 +448,8 @@ MESSAGES: dict[str, str] = {
     "le moment. Votre document est gardé ; réessayez plus tard.",
     "error.ocr_failed": "La lecture a échoué. Réessayez dans un instant.",
     "error.extraction": "Je n'ai pas pu lire ce document. Réessayez avec une photo plus nette.",
+    "error.store_full": "Je n'ai pas pu enregistrer : l'espace de stockage du serveur est plein. "
+    "Rien n'a été enregistré à moitié ; réessayez plus tard.",
     "error.store": "Je n'arrive pas à accéder à votre carnet pour le moment. Réessayez dans un "
     "instant.",
     "error.tampered": "Une donnée de votre carnet semble altérée ; je ne l'utilise pas. "

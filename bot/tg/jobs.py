@@ -12,6 +12,7 @@ from typing import Any
 from telegram.ext import CallbackContext
 
 from bot.reminders.dispatcher import Dispatcher
+from bot.tg import recovery
 from bot.tg.application import SENDER_KEY, TgApplication
 from bot.tg.outbound import TelegramSender
 
@@ -60,4 +61,5 @@ def install(
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
     )
     logger.info("reminders job installed interval=%.0fs", interval)
+    recovery.install(app, services)  # documents a crash cut short: owners told at start-up
     return dispatcher

@@ -19,7 +19,7 @@ from store.sql.cache import RecordCache
 from store.sql.codec import Codec
 from store.sql.database import make_engine, upgrade
 from store.sql.keyring import open_keyring
-from store.sql.schema import profiles
+from store.sql.schema import accounts, profiles
 from store.sql.vault import SqlVault
 
 log = logging.getLogger(__name__)
@@ -156,6 +156,16 @@ class SqlStore:
         return acc.unwrap_profile_key(self._master, row.id, row.master_key_id, row.wrapped_key)
 
     # Accounts -----------------------------------------------------------------------------------
+
+    def profile_refs(self) -> list[tuple[str, str]]:
+        """(account id, profile id) of every profile of every live account (start-up sweeps)."""
+        query = (
+            select(profiles.c.account_id, profiles.c.id)
+            .join(accounts, accounts.c.id == profiles.c.account_id)
+            .where(accounts.c.erased.is_(False))
+        )
+        with self.engine.connect() as conn:
+            return [(row.account_id, row.id) for row in conn.execute(query)]
 
     def has_account(self, user_key: int) -> bool:
         """Whether this user has an account."""

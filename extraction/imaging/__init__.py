@@ -9,7 +9,7 @@ step             measured without it (or with it)             kept
 ===============  ===========================================  ==============================
 page detection   CER 0.011 -> 1.0 (3000 px: OCR timeouts)     yes
 orientation      ink tests 12/12 turns right, OSD alone 0/12  yes (OSD only breaks ties)
-deskew           no change on photos (perspective fixes)      yes, for skewed scans
+deskew           scan turned 2.5 degrees: CER 0.003 -> 0.333  yes (photos: no change)
 illumination     CER 0.021 -> 4.4 on Telegram photos          yes
 resampling       CER 0.021 -> 0.058 on Telegram photos        yes
 binarisation     CER 0.021 -> 0.058 Telegram, 0.011 -> 0.007  no: hurts the common case

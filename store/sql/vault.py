@@ -41,7 +41,7 @@ from store.records import (
     Vaccination,
 )
 from store.sql.cache import RecordCache
-from store.sql.codec import Codec, kind_of, open_chat_id, seal_chat_id
+from store.sql.codec import Codec, gc_paused, kind_of, open_chat_id, seal_chat_id
 from store.sql.schema import accounts, document_pages, documents, occurrences, profiles, records
 
 Clinical = Medication | LabResult | Vaccination | Allergy | Condition
@@ -365,8 +365,10 @@ class SqlVault:
             if len(merged) == total:
                 self._remember(cache_kind, merged)
                 return list(merged.values())
-        rows = self._conn.execute(select(table.c.id, table.c.payload).where(*where)).all()
-        loaded = decode(rows)
+        with gc_paused():  # tens of thousands of rows and records: see store.sql.codec
+            rows = self._conn.execute(select(table.c.id, table.c.payload).where(*where)).all()
+            loaded = decode(rows)
+            del rows
         self._remember(cache_kind, loaded)
         return loaded
 

@@ -100,6 +100,8 @@ class TesseractEngine:
                 timeout=self.timeout,
                 output_type=pytesseract.Output.DICT,
             )
+        except pytesseract.TesseractNotFoundError as exc:
+            raise OcrEngineMissing("tesseract not found: apt-get install tesseract-ocr") from exc
         except RuntimeError as exc:  # pytesseract signals its timeout this way
             raise OcrFailed("tesseract timeout") from exc
         except pytesseract.TesseractError as exc:

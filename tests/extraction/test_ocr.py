@@ -127,3 +127,16 @@ def test_rapidocr_reads_accents_and_micro_sign():
     assert len(page.lines) == 3
     value = next(w for w in page.lines[1].words if w.text == "82")
     assert abs(value.box.x - COLUMNS[1]) < 25
+
+
+def test_missing_tesseract_binary_names_the_apt_package(monkeypatch):
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    tesseract._probe_binary.cache_clear()
+    try:
+        with pytest.raises(OcrEngineMissing) as info:
+            tesseract.probe()
+        assert "apt-get install tesseract-ocr" in str(info.value)
+    finally:
+        tesseract._probe_binary.cache_clear()

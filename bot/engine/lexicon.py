@@ -15,6 +15,8 @@ LAB_TESTS: dict[str, tuple[str, ...]] = {
         "taux de sucre",
         "sucre dans le sang",
         "blood sugar",
+        "sugar level",
+        "sugar levels",
         "blood glucose",
         "fasting glucose",
     ),
@@ -31,7 +33,16 @@ LAB_TESTS: dict[str, tuple[str, ...]] = {
     "hdl": ("hdl", "hdl cholesterol", "cholesterol hdl", "bon cholesterol", "good cholesterol"),
     "triglycerides": ("triglycerides", "tg"),
     "creatinine": ("creatinine", "creatininemie", "creat"),
-    "egfr": ("dfg", "egfr", "debit de filtration", "filtration glomerulaire", "clairance"),
+    "egfr": (
+        "dfg",
+        "egfr",
+        "debit de filtration",
+        "filtration glomerulaire",
+        "clairance",
+        "fonction renale",
+        "kidney function",
+        "renal function",
+    ),
     "tsh": ("tsh", "tsh us", "thyroide", "thyroid"),
     "t4": ("t4", "t4 libre", "t4l", "ft4", "free t4"),
     "ferritin": ("ferritine", "ferritin", "ferritinemie"),
@@ -317,3 +328,16 @@ DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {
         "vaccination certificate",
     ),
 }
+
+
+def _spelling_variants(names: tuple[str, ...]) -> tuple[str, ...]:
+    """French INNs ending in -ine/-ene also written the English way (warfarin, ibuprofen)."""
+    extra = [
+        name[:-1]
+        for name in names
+        if " " not in name and len(name) > 6 and name.endswith(("ine", "ene"))
+    ]
+    return tuple(dict.fromkeys([*names, *extra]))
+
+
+DRUGS = _spelling_variants(DRUGS)

@@ -513,8 +513,224 @@ CUES = frozenset(
     ]
 )
 
+RULE_WORDS = frozenset(
+    [
+        "abandonne",
+        "after",
+        "against",
+        "alarme",
+        "alarmes",
+        "alert",
+        "alerte",
+        "alertes",
+        "alerts",
+        "allergi",
+        "allergy",
+        "allowed",
+        "alright",
+        "anciennes",
+        "annule",
+        "annuler",
+        "anormale",
+        "antibiotic",
+        "antibiotics",
+        "antibiotique",
+        "antibiotiques",
+        "anymore",
+        "archive",
+        "arret",
+        "arretes",
+        "arretez",
+        "atteint",
+        "atteinte",
+        "aujourd",
+        "autorise",
+        "avais",
+        "begun",
+        "bilans",
+        "bonsoir",
+        "cancel",
+        "change",
+        "commandes",
+        "commands",
+        "copie",
+        "coucou",
+        "coupe",
+        "couper",
+        "danger",
+        "dangerous",
+        "debut",
+        "debute",
+        "desactive",
+        "desactiver",
+        "detruire",
+        "detruis",
+        "devrais",
+        "disable",
+        "dossier",
+        "dropped",
+        "drugs",
+        "earlier",
+        "efface",
+        "elevated",
+        "elevees",
+        "enleve",
+        "enlever",
+        "envoyez",
+        "everything",
+        "evolue",
+        "evolving",
+        "examens",
+        "exporte",
+        "fasse",
+        "fiche",
+        "files",
+        "finis",
+        "finished",
+        "flagged",
+        "fonctionne",
+        "former",
+        "gelule",
+        "generaliste",
+        "genial",
+        "gentil",
+        "going",
+        "graphe",
+        "hauts",
+        "heure",
+        "history",
+        "immunisation",
+        "immunisations",
+        "immunization",
+        "immunizations",
+        "indique",
+        "inquietante",
+        "intake",
+        "intakes",
+        "intoleran",
+        "intolerances",
+        "issued",
+        "known",
+        "laisse",
+        "liste",
+        "longer",
+        "manquent",
+        "mauvaises",
+        "meant",
+        "montrez",
+        "names",
+        "needed",
+        "notif",
+        "notification",
+        "notifications",
+        "notifs",
+        "original",
+        "outside",
+        "ouvre",
+        "ouvrir",
+        "papier",
+        "passee",
+        "passes",
+        "pause",
+        "permis",
+        "permitted",
+        "photo",
+        "possible",
+        "pourrais",
+        "premiere",
+        "prendrai",
+        "prevoir",
+        "problemes",
+        "problems",
+        "prochaines",
+        "product",
+        "progression",
+        "raison",
+        "reason",
+        "received",
+        "recevoir",
+        "recommande",
+        "refaire",
+        "remove",
+        "renvoie",
+        "reste",
+        "restent",
+        "resume",
+        "retrouver",
+        "revoir",
+        "risky",
+        "sanguins",
+        "secours",
+        "servent",
+        "souffre",
+        "specialiste",
+        "suffer",
+        "summary",
+        "super",
+        "surveiller",
+        "suspend",
+        "suspendre",
+        "suspends",
+        "switch",
+        "synthese",
+        "temps",
+        "termine",
+        "termines",
+        "thank",
+        "tomber",
+        "trace",
+        "tracer",
+        "traite",
+        "treatments",
+        "vacciner",
+        "viens",
+        "vient",
+        "worried",
+    ]
+)
+"""Words the rules below look for that are not cues or names: the corrector keeps them as typed
+(``tests/bot/test_nlu.py`` checks that every word of every rule is known)."""
+
 COMMON = frozenset(
     [
+        # everyday words the corrector must leave alone (a one-letter slip away from a cue)
+        "signe",
+        "remind",
+        "reminding",
+        "soigne",
+        "soigner",
+        "signed",
+        "signer",
+        "wrote",
+        "written",
+        "ecrit",
+        "redige",
+        "passe",
+        "passer",
+        "bonne",
+        "bonnes",
+        "wrong",
+        "right",
+        "exactement",
+        "exactly",
+        "again",
+        "deja",
+        "encore",
+        "toubib",
+        "jab",
+        "vraiment",
+        "really",
+        "normalement",
+        "usually",
+        "souvent",
+        "often",
+        "chaque",
+        "every",
+        "night",
+        "nuit",
+        "quelle",
+        "pendant",
+        "while",
         "treat",
         "treats",
         "treated",
@@ -681,7 +897,7 @@ def _names() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, 
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
     labs, vaccines, conditions, kinds = _names()
-    words: set[str] = set(STOPWORDS) | set(CUES) | set(MONTHS) | set(COMMON)
+    words: set[str] = set(STOPWORDS) | set(CUES) | set(MONTHS) | set(COMMON) | set(RULE_WORDS)
     for phrase in [*labs, *vaccines, *conditions, *kinds, *lexicon.DRUGS, *lexicon.ALLERGENS]:
         words.update(phrase.split())
     known = frozenset(words)
@@ -858,7 +1074,7 @@ def _any(text: str, pattern: str) -> bool:
 QUESTION_WORDS = (
     r"\b(quel|quels|quelle|quelles|quand|comment|pourquoi|combien|est ce que|est ce qu|qu est ce|"
     r"what|which|when|who|why|how|do i|did i|am i|have i|are|suis je|ai je|dois je|y a t il|"
-    r"liste|list|montre|show)\b"
+    r"liste|list|montre|show|^is|^are|^does|^do|^has|^have|^was|^were)\b"
 )
 TREATMENT_WORDS = (
     r"\b(traitements?|medicaments?|medocs?|medications?|meds|medicines?|pills?|cachets?|"
@@ -872,7 +1088,7 @@ TREATMENT_WORDS = (
     r"was i on|i was on|prescribed me|m ont prescrit)\b"
 )
 VACCINE_WORDS = (
-    r"\b(vaccins?|vaccinations?|vaccines?|vaccinated|vaccine|shots?|jabs?|immunisations?|"
+    r"\b(vaccins?|vaccinations?|vaccines?|vaccinated|vaccine|vacciner|vaccinee?s?|shots?|jabs?|immunisations?|"
     r"immunizations?|boosters?)\b"
 )
 
@@ -904,15 +1120,25 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         t, r"^(aide|help|au secours|\?|menu|commandes|commands)( moi| me| please| stp)?$"
     ) or _any(
         t,
-        r"\b(que (sais|peux) tu faire|tu sers a quoi|what can you do|how does (it|this) work|"
+        r"\b(que (sais|peux) tu faire|(sais|peux) tu faire|tu (sais|peux) faire|"
+        r"tu sers a quoi|what can you do|how does (it|this) work|"
         r"tu fais quoi|what do you do|what are you|qui es tu|who are you|comment je t utilise|"
         r"how to use you|how do i use you|"
-        r"comment ca marche|comment t utiliser|how do i use|what do you do)\b",
+        r"comment ca marche|comment t utiliser|how do i use|what do you do|"
+        r"comment tu (marches?|fonctionnes?|t utilises?)|tu (marches?|fonctionnes?) comment|"
+        r"how do you work|how does carnet work)\b",
     ):
         return intent("help")
     if _any(t, r"^(bonjour|salut|hello|hi|hey|coucou|bonsoir|yo)( carnet)?$"):
         return intent("greeting")
-    if _any(t, r"^(merci|thanks|thank you|thx|super merci|ok merci)\b") and len(tokens) <= 4:
+    if _any(t, r"^(merci|thanks|thank you|thx|super merci|ok merci|top merci|cool merci)\b") and (
+        len(tokens) <= 4
+        or _any(
+            t,
+            r"^\S+( \S+)? (c est|it s|that s|tres|very|so) "
+            r"(top|super|genial|great|cool|gentil|kind|nice)$",
+        )
+    ):
         return intent("thanks")
     if _any(
         t,
@@ -924,13 +1150,17 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     if _any(
         t,
         r"\b((supprime|supprimer|efface|effacer|detruire|detruis) (mon compte|mes donnees|tout|"
-        r"toutes mes donnees|mon dossier)|delete (my )?(account|data|everything|record)|"
+        r"toutes mes donnees|mon dossier)|"
+        r"(delete|remove|wipe) (all )?(of )?(my )?(account|data|everything|record|history)|"
         r"erase (my )?(account|data|everything))\b",
     ):
         return intent("delete")
     if delay_in(t) is not None and FOLLOW_UP_CUE.match(t):
         return intent("reminders.follow_up", test=find_lab_test(t))
-    reminder_word = r"\b(rappels?|reminders?|notifications?|alarmes?|alertes?|alerts?|notifs?)\b"
+    reminder_word = (
+        r"\b(rappels?|reminders?|notifications?|alarmes?|alertes?|alerts?|notifs?|"
+        r"me rappeler|reminding me|remind me)\b"
+    )
     if _any(t, reminder_word) and _any(
         t,
         r"\b(arrete|arreter|arretez|stop|stopper|stoppe|pause|suspends?|suspendre|desactive|"
@@ -939,8 +1169,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     ):
         product = _product_after(
             t,
-            r"\b(rappels?|reminders?|alarmes?|notifications?)\s+"
-            r"(du|de|de la|d|des|pour|for|about|of|sur)",
+            r"\b(rappels?|reminders?|alarmes?|notifications?|me rappeler|reminding me)\s+"
+            r"(du|de|de la|d|des|pour|for|about|of|sur|le|la|les|l)",
             names,
         ) or _known_product(t, names)
         return intent("reminders.pause", product=product)
@@ -951,7 +1181,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"is it (ok|safe|fine|alright)( for me)? to|am i allowed to|should i|can i still|"
         r"is it safe for me to|ok to|safe to|je peux encore|am i ok to|is it ok if i|"
         r"is it fine if i|if i)( me)? (prendre|take|"
-        r"have|use|utiliser|"
+        r"have|use|utiliser|pop|"
         r"avaler|me soigner avec)\b"
     )
     if _any(t, can_take) and not _any(t, r"^(when|quand|a quelle heure|what time)\b"):
@@ -966,21 +1196,35 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"avec mon traitement|avec mes medicaments)\b",
     ) and _known_product(t, names):
         return intent("can_take", product=_known_product(t, names))
+    if (
+        (question or _any(t, r"^(is|are|est ce|would|could|will|can)\b"))
+        and _any(
+            t,
+            r"\b(c est (ok|bon|possible|autorise|permis|safe|risque|dangereux)|ca passe|ok|okay|"
+            r"fine|alright|safe|allowed|permitted|risky|dangerous|bon pour moi|possible|"
+            r"autorise|permis|contre indique)\b",
+        )
+        and not _any(t, r"\b(pour quoi|pourquoi|why|for what|what for)\b")
+        and _known_product(t, names)
+    ):
+        return intent("can_take", product=_known_product(t, names))
 
     purpose = (
         r"\b(a quoi sert|a quoi servent|ca sert a quoi|sert a quoi|c est pour quoi|c est pourquoi|"
         r"contre quoi|against what|pour quel probleme|for what problem|what problem|"
         r"supposed to treat|meant to treat|"
         r"pourquoi (je prends|est ce que je prends|on m a prescrit|on m a donne|je suis sous|"
-        r"j ai)|what is|what s|what are|what does|why do i take|why am i taking|why am i on|"
+        r"on m a mis|m a t on|dois je prendre|je dois prendre|faut il prendre|"
+        r"j ai)|why (do|should|must) i (\w+ ){0,2}(take|be on|use)|why is .* (prescribed|needed)|"
+        r"what is|what s|what are|what does|why do i take|why am i taking|why am i on|"
         r"why was i prescribed|what was|a quoi me sert|pour quoi je prends|for what is|"
         r"pour quelle raison|for what reason|soigne|soigner|traite|treats|used for|"
-        r"utilise pour|sert)\b"
+        r"utilise pour|sert|pour quoi|for what|what for|what does .* do|ca fait quoi)\b"
     )
     if _any(t, purpose) and (
         _any(
             t,
-            r"\b(sert|servent|servir|pour quoi|pourquoi|for|why|do|treat|treats|soigne|"
+            r"\b(sert|servent|servir|pour quoi|pourquoi|for|why|do|treat|treats|soigne|fait|"
             r"soigner|traite|raison|reason|contre|against|probleme|problem)\b",
         )
     ):
@@ -993,7 +1237,12 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"qui m a mis sous|who put me on|c est qui qui m a prescrit|vient de quel|"
         r"quel (medecin|docteur)|doctor that|doctor who|(which|what) (physician|gp)|"
         r"physician prescribed|"
-        r"(which|what) doctor (gave|prescribed|put)|doctor gave me)\b"
+        r"(which|what) doctor (gave|prescribed|put)|doctor gave me|"
+        r"qui (m )?a (fait|signe|redige|ecrit) (l |mon |ma |cette )?(ordo|ordonnance)|"
+        r"qui a signe|who (wrote|signed|issued|made)|"
+        r"(quel|which|what) (toubib|doc|generaliste|specialiste|gp)|"
+        r"(doctor|doc|medecin|docteur|toubib) (for|de|du|pour) (my|mon|ma|le|la)|"
+        r"who s the doctor|c est qui le (medecin|docteur|toubib))\b"
     )
     if _any(t, prescriber):
         return intent(
@@ -1005,6 +1254,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"since when|how long have i been|date de debut|quand est ce que j ai debute|"
         r"c est quand que j ai commence|when was i started on|quand ai je debute|"
         r"(commence|debute)\b.*\bquand|started\b.*\bwhen|combien de temps|start date|"
+        r"when (was|were|did) .* (started|start|begun|begin|prescribed first)|"
         r"date de debut|how long|depuis combien|first take|first took|first start|"
         r"premiere fois)\b"
     )
@@ -1022,11 +1272,12 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
 
     stop = (
         r"\b(j ai arrete|j arrete|j ai stoppe|je ne prends plus|je prends plus|j ai fini|"
-        r"j ai termine|i stopped|i ve stopped|i have stopped|stopped taking|i quit|"
+        r"j ai termine|j ai arreter|j ai arreter de|i stopped|i ve stopped|i have stopped|"
+        r"stopped taking|i quit|"
         r"i no longer take|no longer taking|i m off|i am off|i finished|arrete le|arrete la|"
         r"arret du|arret de|fini le|fini la|plus de|^stopped|^stop|^quit|^arrete|laisse tomber|"
         r"abandonne|gave up|dropped|don t take|do not take|not taking|ne prends plus|"
-        r"n ai plus)\b"
+        r"n ai plus|no longer on|plus sous|not on .* anymore|no more)\b"
     )
     negated_now = _any(t, r"\b(don t take|do not take|not taking)\b") and not _any(
         t, r"\b(anymore|any more|no more)\b"
@@ -1038,7 +1289,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         if product is not None:
             return intent("state.stop", product=product)
 
-    if _any(t, r"\b(allergi\w*|intoleran\w*|allergic)\b"):
+    if _any(t, r"\b(allerg\w*|intoleran\w*)\b"):
         asked = (
             question
             or _any(t, r"\b(mes|my)\s+(allergies|intolerances)\b")
@@ -1088,10 +1339,13 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             r"\b(j ai (fait|eu|recu)|on m a (fait|vaccine)|je me suis fait vacciner|"
             r"je me suis fait|fait mon|fait le|fait ma|fait un|i got|i had|i received|"
             r"i did|got my|had my|been vaccinated|was vaccinated|je suis vaccine|"
-            r"vaccine contre|vaccinated against|recu mon|recu ma)\b",
+            r"vaccine contre|vaccinated against|recu mon|recu ma|just (got|had|received|did)|"
+            r"je viens (de faire|de recevoir|d avoir|de me faire)|viens de faire)\b",
         )
         if not question and (done or find_date(t, today) is not None):
             day = find_date(t, today)
+            if day is None and _any(t, r"\b(just|viens de|viens d|today|aujourd hui)\b"):
+                day = today
             return intent("state.vaccination", vaccine=vaccine, start=day, end=day)
         if _any(
             t,
@@ -1099,7 +1353,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             r"manque|manquent|need|needed|next|should|dois je|doit|devrais|up to date|missing|"
             r"recommandes?|recommended|besoin|rappels? a faire|to do|upcoming|a prevoir|faut il|"
             r"fasse|do i have to|have to|reste|restent|il me faut|me faut|"
-            r"quand refaire|when .* again)\b",
+            r"quand refaire|when .* again|refaire|a refaire|je dois|dois|must)\b",
         ):
             return intent("vaccines.due", vaccine=vaccine)
         return intent("vaccines.list", vaccine=vaccine, start=start, end=end)
@@ -1109,10 +1363,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"i am on|je suis sous|on m a prescrit|le medecin m a prescrit|my doctor prescribed|"
         r"j ai commence|je viens de commencer|i started|i just started|started taking|"
         r"i was prescribed|on m a mis sous|je suis passe a|je suis passee a|i use|i m using|"
-        r"j utilise|i am using|i inject|je m injecte|je me fais)\b"
+        r"j utilise|i am using|i inject|je m injecte|je me fais|^started|^began|^commence|"
+        r"m a prescrit|prescribed me|put me on|m a mis sous)\b"
     )
     if _any(t, statement_cue) and not question:
-        product = _product_after(t, statement_cue, names)
+        product = _product_after(t, statement_cue, names) or _known_product(t, names)
         if product is not None and product not in FILLERS:
             detail = t.split(product, 1)[1].strip() if product in t else None
             return intent("state.treatment", product=product, detail=detail or None)
@@ -1148,6 +1403,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"trop elevee|trop elevees|elevated|too high|too low|inquietants?|inquietantes?|"
         r"worrying|concerning|worried|flagged|en dehors|dehors des normes|"
         r"out of the normal|not normal|outside|a surveiller|problem|problems|probleme|problemes|"
+        r"wrong|sont (bonnes|bons)|all good|good or bad|ok ou pas|off|"
         r"high or low|haut ou bas|in range|dans les normes|normaux|normales)\b"
     )
     if _any(t, trend) and (test or _any(t, r"\b(analyses|resultats|results|labs|valeurs)\b")):
@@ -1171,7 +1427,12 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"a quelle heure|what time)\b",
     ):
         return intent("reminders.list")
-    if _any(t, TREATMENT_WORDS) or _known_product(t, names):
+    taking = (
+        r"\b(sous quoi|on what|what am i (\w+ )?(taking|on)|what do i (\w+ )?take|"
+        r"je prends quoi|qu est ce que je prends|what i m taking|currently taking|"
+        r"what i take|ce que je prends)\b"
+    )
+    if _any(t, TREATMENT_WORDS) or _known_product(t, names) or _any(t, taking):
         past = _any(
             t,
             r"\b(pris|prenais|took|was taking|did i take|avais|ancien|anciens|anciennes|passes|"

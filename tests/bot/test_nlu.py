@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from bench.nlu import HOLDOUT, load_cases, score
+from bot.engine import nlu
 from bot.engine.nlu import understand
 
 TODAY = date(2026, 3, 10)
@@ -57,6 +60,17 @@ TODAY = date(2026, 3, 10)
         ),
         ("quels vaccins dois-je faire ?", "vaccines.due", {}),
         ("quelle est la capitale du Pérou ?", "unknown", {}),
+        ("arrête les rappels du Doliprane", "reminders.pause", {"product": "doliprane"}),
+        ("stop the Doliprane reminders", "reminders.pause", {"product": "doliprane"}),
+        ("rappelle-moi de refaire une prise de sang dans 3 mois", "reminders.follow_up", {}),
+        ("remind me to redo a blood test in 3 months", "reminders.follow_up", {}),
+        ("rappelle-moi mes allergies", "allergies.list", {}),  # no delay: not a follow-up
+        ("je prends du solupred pour quoi ?", "treatment.purpose", {"product": "solupred"}),
+        ("who signed my zoloft prescription", "treatment.prescriber", {"product": "zoloft"}),
+        ("un advil ça passe ?", "can_take", {"product": "advil"}),  # not corrected to "basse"
+        ("I take warfarin each night", "state.treatment", {"product": "warfarin"}),
+        ("I just got the flu jab", "state.vaccination", {"vaccine": "influenza", "start": TODAY}),
+        ("qu'est-ce que tu sais faire ?", "help", {}),
     ],
 )
 def test_annotated_examples(text, intent, slots):
@@ -74,3 +88,23 @@ def test_benchmark_sets_meet_their_floors():
     today, held = load_cases(HOLDOUT)
     result = score(held, today)
     assert result["intent_accuracy"] >= 0.75  # never tuned on: a regression alarm, not a target
+
+
+def test_every_word_a_rule_looks_for_survives_typo_correction():
+    """A cue the corrector does not know is "corrected" into another word ("signe" → "since")."""
+    source = Path(nlu.__file__).read_text("utf-8")
+    words = {
+        word
+        for pattern in re.findall(r'r"((?:[^"\\]|\\.)*)"', source)
+        for word in re.findall(r"[a-z]{5,}", _literal_words(pattern))
+    }
+    known, _ = nlu._vocabulary()
+    assert sorted(words - known) == []
+    assert nlu.correct(["signe", "passe", "reminding"]) == ["signe", "passe", "reminding"]
+
+
+def _literal_words(pattern: str) -> str:
+    """A rule pattern without escapes, stems (``allerg\\w*``) and optional letters."""
+    pattern = re.sub(r"[a-z]+\\w\*", " ", pattern)
+    pattern = re.sub(r"\\[bsdw]", " ", pattern)
+    return re.sub(r"[a-z]\?", "", pattern)

@@ -86,13 +86,21 @@ async def measure_questions(
     cluster: Any, users: int, questions: int, master_key: bytes, url: str
 ) -> dict[str, float]:
     """Answers per second of one webhook bot, and of ``Engine.handle`` alone (reference)."""
-    from tests.telegram.conftest import onboard
+    from bot.bootstrap import build_services
+    from bot.engine.events import TextIn, UserRef
+    from bot.settings import Settings
+    from tests.bot.conftest import Chat
 
+    services = build_services(
+        Settings(data_dir=cluster.folder / "ref", database_url=url, language="fr"),
+        master_key=master_key,
+    )
+    for n in range(users):  # onboarded in process: the load below is questions only
+        await Chat(services.engine, user_id=9000 + n).onboard()
     api = cluster.api
     bot = await cluster.start_bot("bot-load", CARNET_LOG_LEVEL="WARNING")
     cluster.balance()
     people = [api.user(9000 + n) for n in range(users)]
-    await asyncio.gather(*(onboard(p) for p in people))
 
     async def ask(user: Any, count: int) -> None:
         for n in range(count):
@@ -106,14 +114,6 @@ async def measure_questions(
     await cluster.stop(bot)
     cluster.procs.remove(bot)
 
-    from bot.bootstrap import build_services
-    from bot.engine.events import TextIn, UserRef
-    from bot.settings import Settings
-
-    services = build_services(
-        Settings(data_dir=cluster.folder / "ref", database_url=url, language="fr"),
-        master_key=master_key,
-    )
     try:
         refs = [UserRef(user_id=9000 + n, chat_id=9000 + n) for n in range(users)]
 

@@ -5,6 +5,9 @@ balancer may hand it to another instance, which could handle it first. So each u
 recorded (``store.sql.jobs.UpdateOrder.received``) before the webhook answers 200, and handled
 in its user's turn: under the user's PostgreSQL advisory lock, after every older pending update
 of that user. Ids and a hash of the user id only; no content.
+
+At most ``MAX_TURNS`` updates hold a turn (and a database connection) at once per process; an
+update waiting for an older one holds neither, so instances never wait on each other in a cycle.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ from store.sql.jobs import UpdateOrder
 
 logger = logging.getLogger(__name__)
 
-TURN_THREADS = 16
-"""Threads that may wait for a user's turn at once (each holds a database connection)."""
+MAX_TURNS = 8
+"""Updates handled at once per process in the scaled shape (each holds one connection)."""
+WAIT_SECONDS = 0.01
+"""Pause before asking again for a turn while an older update of the user is pending."""
 PRUNE_EVERY = 1000
 
 
@@ -40,7 +45,8 @@ def _user_of(update: object) -> int | None:
 
 def install_ordering(app: TgApplication, order: UpdateOrder, now: Callable[[], datetime]) -> None:
     """Record updates on receipt and process each in its user's turn (wraps ``app``)."""
-    threads = ThreadPoolExecutor(TURN_THREADS, thread_name_prefix="carnet-turn")
+    threads = ThreadPoolExecutor(MAX_TURNS + 4, thread_name_prefix="carnet-turn")
+    turns = asyncio.Semaphore(MAX_TURNS)
     queue_put = app.update_queue.put
     process = app.process_update
     received = 0
@@ -49,13 +55,16 @@ def install_ordering(app: TgApplication, order: UpdateOrder, now: Callable[[], d
         nonlocal received
         user = _user_of(update)
         if user is not None:
+            loop = asyncio.get_running_loop()
             try:
-                await asyncio.to_thread(order.received, update.update_id, user, now())
+                await loop.run_in_executor(threads, order.received, update.update_id, user, now())
             except Exception as exc:  # order is best effort; never lose the update
                 logger.warning("update order unavailable: %s", type(exc).__name__)
             received += 1
             if received % PRUNE_EVERY == 0:
-                await asyncio.to_thread(order.forget_before, now() - timedelta(hours=1))
+                await loop.run_in_executor(
+                    threads, order.forget_before, now() - timedelta(hours=1)
+                )
         await queue_put(update)
 
     async def ordered(update: object) -> None:
@@ -64,12 +73,23 @@ def install_ordering(app: TgApplication, order: UpdateOrder, now: Callable[[], d
             await process(update)
             return
         loop = asyncio.get_running_loop()
-        turn = order.turn(update.update_id, user, now)
-        await loop.run_in_executor(threads, turn.__enter__)
-        try:
-            await process(update)
-        finally:
-            await loop.run_in_executor(threads, turn.__exit__, None, None, None)
+        while True:
+            async with turns:
+                try:
+                    turn = await loop.run_in_executor(
+                        threads, order.try_turn, update.update_id, user, now()
+                    )
+                except Exception as exc:  # no database: handle anyway (in-process order holds)
+                    logger.warning("user turn unavailable: %s", type(exc).__name__)
+                    await process(update)
+                    return
+                if turn is not None:
+                    try:
+                        await process(update)
+                    finally:
+                        await loop.run_in_executor(threads, turn.end)
+                    return
+            await asyncio.sleep(WAIT_SECONDS)
 
     app.update_queue.put = put  # type: ignore[method-assign,assignment]
     app.process_update = ordered  # type: ignore[method-assign]

@@ -16,14 +16,13 @@ no-op.
 from __future__ import annotations
 
 import hashlib
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, and_, delete, func, or_, select, text, update
+from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from store.sql.database import make_engine
@@ -218,13 +217,32 @@ class UserLocks:
             yield
 
 
+class UserTurn:
+    """A held user turn: ``end`` forgets the pending update and frees the lock."""
+
+    def __init__(self, conn: Connection, update_id: int) -> None:
+        self._conn = conn
+        self.update_id = update_id
+
+    def end(self) -> None:
+        """Drop the update from the pending ones, commit (the lock goes), close."""
+        try:
+            self._conn.execute(
+                delete(pending_updates).where(pending_updates.c.update_id == self.update_id)
+            )
+            self._conn.commit()
+        finally:
+            self._conn.close()
+
+
 class UpdateOrder:
     """One user's updates handled one at a time and in ``update_id`` order, across instances.
 
     ``received`` records an update before the webhook answers Telegram (so Telegram's next
-    update of that user, wherever it lands, finds it). ``turn`` takes the user's advisory lock,
-    and while an older update of the same user is still pending it lets the lock go and waits
-    (an older update pending for more than ``stale`` is taken as lost with its instance).
+    update of that user, wherever it lands, finds it). ``try_turn`` takes the user's advisory
+    lock, and while an older update of the same user is still pending it lets the lock go (the
+    caller waits and tries again; an older update pending for more than ``stale`` is taken as
+    lost with its instance).
     """
 
     def __init__(
@@ -232,11 +250,9 @@ class UpdateOrder:
         engine: Engine,
         *,
         stale: timedelta = timedelta(seconds=15),
-        poll_seconds: float = 0.01,
     ) -> None:
         self.engine = engine
         self.stale = stale
-        self.poll_seconds = poll_seconds
 
     def received(self, update_id: int, user_key: int, now: datetime) -> None:
         """Record a received update of ``user_key`` (idempotent)."""
@@ -248,34 +264,36 @@ class UpdateOrder:
                 .on_conflict_do_nothing(index_elements=[pending_updates.c.update_id])
             )
 
-    @contextmanager
-    def turn(self, update_id: int, user_key: int, now: Callable[[], datetime]) -> Iterator[None]:
-        """Hold the user's turn for ``update_id`` (blocking; call from a worker thread)."""
+    def try_turn(self, update_id: int, user_key: int, now: datetime) -> UserTurn | None:
+        """Take the user's turn for ``update_id`` (blocking); None while an older one is pending.
+
+        The returned turn holds the user's advisory lock (its own connection and transaction)
+        until ``end``; with None nothing is held: wait a little and try again.
+        """
         key = lock_key(user_key)
         t = pending_updates
-        with self.engine.connect() as conn:
-            while True:
-                conn.begin()
-                if self.enabled:
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
-                older = conn.execute(
-                    select(t.c.update_id)
-                    .where(
-                        t.c.user_lock == key,
-                        t.c.update_id < update_id,
-                        t.c.received_at > now() - self.stale,
-                    )
-                    .limit(1)
-                ).first()
-                if older is None:
-                    break
-                conn.rollback()
-                time.sleep(self.poll_seconds)
-            try:
-                yield
-            finally:
-                conn.execute(delete(t).where(t.c.update_id == update_id))
-                conn.commit()
+        conn = self.engine.connect()
+        try:
+            conn.begin()
+            if self.enabled:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+            older = conn.execute(
+                select(t.c.update_id)
+                .where(
+                    t.c.user_lock == key,
+                    t.c.update_id < update_id,
+                    t.c.received_at > now - self.stale,
+                )
+                .limit(1)
+            ).first()
+        except BaseException:
+            conn.close()
+            raise
+        if older is None:
+            return UserTurn(conn, update_id)
+        conn.rollback()
+        conn.close()
+        return None
 
     @property
     def enabled(self) -> bool:

@@ -134,3 +134,31 @@ def test_user_locks_serialise_one_user_not_two(postgres_url: str, master_key: by
         order.append("first-42")
     same.join(timeout=5)
     assert order == ["second-43", "first-42", "second-42"]
+
+
+def test_an_update_waits_for_the_older_pending_update_of_its_user(
+    postgres_url: str, master_key: bytes, now: datetime
+):
+    from store.sql.jobs import UpdateOrder
+
+    _profile(postgres_url, master_key)
+    order = UpdateOrder(make_engine(postgres_url, pool_size=4))
+    order.received(10, 42, now)  # delivered to instance A
+    order.received(11, 42, now)  # the next one, to instance B, which is faster
+    order.received(12, 43, now)  # another user
+    assert order.try_turn(11, 42, now) is None, "11 waits for 10"
+    other = order.try_turn(12, 43, now)
+    assert other is not None, "another user does not wait"
+    first = order.try_turn(10, 42, now)
+    assert first is not None
+    first.end()
+    second = order.try_turn(11, 42, now)
+    assert second is not None
+    second.end()
+    other.end()
+    order.received(20, 42, now)  # its instance died before handling it
+    late = now + order.stale + timedelta(seconds=1)
+    turn = order.try_turn(21, 42, late)
+    assert turn is not None, "a lost older update stops blocking after a while"
+    turn.end()
+    assert order.forget_before(late) == 1

@@ -7,7 +7,8 @@ detection precision/recall/F1 for medications, lab results and vaccinations; the
 each field; items invented on non-medical documents; median and maximum seconds per document;
 the ratio of the pipeline's time to plain ``tesseract FILE - -l fra+eng`` on the same original
 file, measured in the same run; and peak memory, including a 50-megapixel photo read in a fresh
-process. Results also go to bench/out/extraction.json, with examples of every kind of miss.
+process. Results also go to bench/out/extraction.json (extraction-ENGINE.json when
+CARNET_BENCH_OCR is set), with examples of every kind of miss.
 
     .venv/bin/python -m bench extraction
     CARNET_BENCH_SCALE=4 CARNET_BENCH_RENDERINGS=photo,telegram .venv/bin/python -m bench \
@@ -889,7 +890,8 @@ def main() -> int:
             for r in runs
         ],
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str) + "\n", "utf-8")
-    print(f"\nwritten {OUT.relative_to(ROOT)}")
+    out = OUT if engine is None else OUT.with_name(f"extraction-{engine}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str) + "\n", "utf-8")
+    print(f"\nwritten {out.relative_to(ROOT)}")
     return 0

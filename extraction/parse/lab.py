@@ -46,12 +46,12 @@ _UNIT = re.compile(
     r"[a-zA-Zµ%][a-zA-Zµ%/²³0-9.]*(?:/[a-zA-Zµ%0-9²³.]+)*)"
 )
 _RANGE_PAIR = re.compile(
-    r"\(?\s*(?P<low>\d+(?:[.,]\d+)?)\s*(?:-|à|a|to|–)\s*(?P<high>\d+(?:[.,]\d+)?)\s*\)?"
+    r"\(?\s*(?P<low>\d+(?:[.,:]\d+)?)\s*(?:-|à|a|to|–)\s*(?P<high>\d+(?:[.,:]\d+)?)\s*\)?"
     # OCR may lose the dash of "(3,5 - 5,1)": a pair in parentheses is still a range
-    r"|\(\s*(?P<low2>\d+(?:[.,]\d+)?)\s+(?P<high2>\d+(?:[.,]\d+)?)\s*\)"
+    r"|\(\s*(?P<low2>\d+(?:[.,:]\d+)?)\s+(?P<high2>\d+(?:[.,:]\d+)?)\s*\)"
 )
 _RANGE_BOUND = re.compile(
-    r"\(?\s*(?P<op>[<>≤≥]=?|inf\.?\s*[àa]|sup\.?\s*[àa])\s*(?P<num>\d+(?:[.,]\d+)?)\s*\)?"
+    r"\(?\s*(?P<op>[<>≤≥]=?|inf\.?\s*[àa]|sup\.?\s*[àa])\s*(?P<num>\d+(?:[.,:]\d+)?)\s*\)?"
 )
 _SAMPLING = re.compile(
     r"pr[ée]lev[ée]\s+le|pr[ée]l[èe]vement\s+(?:du|le)|date\s+(?:de|du)\s+pr[ée]l[èe]vement|"
@@ -250,13 +250,13 @@ def _range(text: str) -> tuple[ReferenceRange | None, int]:
     """The reference range at the start of ``text`` and where it ends."""
     pair = _RANGE_PAIR.match(text)
     if pair:
-        low = parse_number(pair.group("low") or pair.group("low2"))
-        high = parse_number(pair.group("high") or pair.group("high2"))
+        low = parse_number((pair.group("low") or pair.group("low2")).replace(":", "."))
+        high = parse_number((pair.group("high") or pair.group("high2")).replace(":", "."))
         if low is not None and high is not None and low <= high:
             return ReferenceRange(low=low, high=high, text=pair.group(0).strip()), pair.end()
     bound = _RANGE_BOUND.match(text)
     if bound:
-        number = parse_number(bound.group("num"))
+        number = parse_number(bound.group("num").replace(":", "."))
         op = bound.group("op").lower()
         if op.startswith(("<", "≤", "inf")):
             return ReferenceRange(high=number, text=bound.group(0).strip()), bound.end()

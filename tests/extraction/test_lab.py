@@ -330,3 +330,9 @@ def test_range_operator_glued_to_a_long_unit_in_columns() -> None:
     assert result.reference_range is not None
     assert result.reference_range.low == 60
     assert result.interpretation == Interpretation.LOW
+
+
+def test_colon_read_for_a_decimal_point_in_a_range() -> None:
+    result = _one("Urée 4,7 mmol/L (2.5- 7:5)")
+    assert result.reference_range is not None
+    assert (result.reference_range.low, result.reference_range.high) == (2.5, 7.5)

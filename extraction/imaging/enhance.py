@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 TARGET_TEXT_HEIGHT = 24.0
 #: Below this measured character height (pixels of the original) a photo is too small to read.
-MIN_READABLE_TEXT_HEIGHT = 6.0
+MIN_READABLE_TEXT_HEIGHT = 9.0
 #: Pictures up to this long side may be compressed copies (Telegram photos are 1280 px).
 SMALL_PICTURE_SIDE = 1600
 _MAX_UPSCALE = 3.0

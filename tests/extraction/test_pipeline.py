@@ -145,3 +145,13 @@ def test_extract_returns_one_result_per_file_errors_in_place():
     assert isinstance(results[0], ExtractedDocument)
     assert isinstance(results[1], EmptyFile)
     assert results[0].source_name == "a.txt"
+
+
+@pytest.mark.tesseract
+def test_small_photo_of_a_page_is_flagged_low_resolution():
+    data = photograph(render_page(2).image, 3, 800)
+    try:
+        document = extract_document([InputFile(name="petit.jpg", data=data)], TESSERACT)
+    except ImageTooSmall:
+        return
+    assert "low_resolution" in document.warnings  # the bot asks for the photo "as a file"

@@ -62,7 +62,7 @@ _MAX = re.compile(
 )
 _RENEW = re.compile(
     rf"\b(?:(?:ordonnance\s+)?a renouveler|renouvelable|renouvellement\s*:?|renouveler|ar|"
-    rf"refills?\s*:?|repeats?\s*:?|may refill)\s*(?:x\s*)?(?P<n>{COUNT})\s*(?:fois|times|x)?"
+    rf"refil+i?s?\s*:?|repeats?\s*:?|may refill)\s*(?:x\s*)?(?P<n>{COUNT})\s*(?:fois|times|x)?"
 )
 _NO_RENEW = re.compile(
     r"\bnon renouvelable\b|\bno refills?\b|\brefills?\s*:?\s*(?:none|0|o)(?![\w.,])"

@@ -36,7 +36,7 @@ from store.records import Coding, FieldFlag, Medication
 
 STRENGTH = re.compile(
     r"(?<![\w,.])\d+(?:[.,]\d+)?(?:\s\d{3})*(?:\s*/\s*\d+(?:[.,]\d+)?)?\s*"
-    r"(?:mg|g|µg|pg|ug|mcg|microgrammes?|milligrammes?|UI|IU|U\.I\.|%|mL|ml|mmol|M\s?UI)"
+    r"(?:mg|g|µg|pg|ug|ig|mcg|microgrammes?|milligrammes?|UI|IU|U\.I\.|%|mL|ml|mmol|M\s?UI)"
     r"(?:\s*/\s*(?:\d+(?:[.,]\d+)?\s*)?(?:mg|g|µg|mL|ml|dose|UI|h|24\s?h))?(?![\w])",
     re.IGNORECASE,
 )
@@ -183,8 +183,8 @@ def _parse_product(
     if strength_match:
         name = product[: strength_match.start()].strip(" ,;-")
         strength = re.sub(r"\s+", " ", strength_match.group(0)).strip()
-        # no drug is dosed in picograms: "pg"/"ug" are OCR readings of "µg"
-        strength = re.sub(r"(?<=[\d\s/])[pu]g\b", "µg", strength)
+        # no drug is dosed in picograms: "pg", "ug", "ig" are OCR readings of "µg"
+        strength = re.sub(r"(?<=[\d\s/])[pui]g\b", "µg", strength)
         rest = product[strength_match.end() :].strip(" ,;.-")
     else:
         form_match = FORM_WORDS.search(product)

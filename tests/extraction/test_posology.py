@@ -89,6 +89,7 @@ CASES: list[tuple[str, dict[str, object]]] = [
     ),
     ("Refills: 0", {"renewals": 0}),
     ("Refills: O", {"renewals": 0}),  # zero read as the letter O
+    ("Supply: 28 days Refilis: 3", {"renewals": 3, "supply": 28}),  # OCR spelling
 ]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from extraction.options import ExtractionOptions
 from extraction.parse import parse_document, parse_text
 from extraction.text import ReadPage, TextLine, Word
@@ -225,7 +227,8 @@ Kardegic 75 : 1 sachet/j"""
     assert doc.medications[1].posology.duration is not None
 
 
-def test_microgram_misread_as_picogram_is_fixed_in_the_strength() -> None:
-    text = "Dr Anne Morel\nLe 02/02/2026\nLevothyrox 100 pg comprimé sécable\n1 cp le matin"
+@pytest.mark.parametrize("unit", ["pg", "ig", "ug"])
+def test_microgram_misread_by_ocr_is_fixed_in_the_strength(unit: str) -> None:
+    text = f"Dr Anne Morel\nLe 02/02/2026\nLevothyrox 100 {unit} comprimé sécable\n1 cp le matin"
     (med,) = parse_text(text, "rx-10", OPTIONS).medications
     assert (med.name, med.strength) == ("Levothyrox", "100 µg")

@@ -69,6 +69,18 @@ class IdConflict(StoreError):
     code = "id_conflict"
 
 
+class StoreUnavailable(StoreError):
+    """The database cannot be reached (stopped, network cut, connections dropped): try later."""
+
+    code = "store_unavailable"
+
+
+class StoreFull(StoreError):
+    """The database refused a write for lack of space; the transaction was rolled back."""
+
+    code = "store_full"
+
+
 __all__ = [
     "ConcurrentUpdate",
     "DecryptionFailed",
@@ -78,6 +90,8 @@ __all__ = [
     "MasterKeyMissing",
     "RotationInProgress",
     "StoreError",
+    "StoreFull",
+    "StoreUnavailable",
     "TamperDetected",
     "UnknownUser",
     "WrongMasterKey",

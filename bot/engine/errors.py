@@ -26,6 +26,8 @@ MESSAGE_KEYS: dict[str, str] = {
     "wrong_master_key": "error.store",
     "decryption_failed": "error.store",
     "tamper_detected": "error.tampered",
+    "store_unavailable": "error.store",
+    "store_full": "error.store_full",
     "concurrent_update": "error.busy",
     "unknown_user": "error.unknown_user",
     "erased": "error.unknown_user",

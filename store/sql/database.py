@@ -13,6 +13,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from store.sql.failures import translate_failures
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 _ADVISORY_LOCK = 0x6361726E6574  # "carnet": serialises concurrent upgrades on PostgreSQL
 
@@ -41,8 +43,11 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+        translate_failures(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    translate_failures(engine)
+    return engine
 
 
 def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:

@@ -18,6 +18,7 @@ from store.sql import scheduling
 from store.sql.cache import RecordCache
 from store.sql.codec import Codec
 from store.sql.database import make_engine, upgrade
+from store.sql.failures import with_connect_retries
 from store.sql.keyring import open_keyring
 from store.sql.schema import accounts, profiles
 from store.sql.vault import SqlVault
@@ -88,7 +89,9 @@ class SqlStore:
     def _transaction(
         self, account: Callable[[Connection], str], profile_id: str | None
     ) -> Iterator[SqlVault]:
-        with self.engine.connect().execution_options(carnet_write=True) as conn:
+        with with_connect_retries(self.engine.connect).execution_options(
+            carnet_write=True
+        ) as conn:
             try:
                 tx = conn.begin()
             except exc.OperationalError as error:

@@ -172,7 +172,7 @@ class SqlStore:
 
     def has_account(self, user_key: int) -> bool:
         """Whether this user has an account."""
-        with self.engine.connect() as conn:
+        with with_connect_retries(self.engine.connect) as conn:
             return acc.account_exists(conn, self._lookup.digest(user_key))
 
     def profiles(self, user_key: int) -> list[ProfileSummary]:

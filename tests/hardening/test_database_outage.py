@@ -61,6 +61,13 @@ async def test_outage_gets_a_polite_answer_then_service_resumes_without_restart(
             await alice.send_text("quels sont mes traitements ?")
             back = await answer_to(alice, "after the outage", within=30)
             assert "Levothyrox" in back, "same process, database back: served again"
+
+            proxy.cut()  # a blip shorter than the connection retries: nobody notices
+            await alice.send_text("quels sont mes traitements ?")
+            await asyncio.sleep(0.4)
+            proxy.restore()
+            blip = await answer_to(alice, "during a short blip", within=30)
+            assert "Levothyrox" in blip, "the connection was retried, the question answered"
     finally:
         await asyncio.to_thread(services.close)
         await proxy.stop()

@@ -95,6 +95,12 @@ def _disjoint(a: TextLine, b: TextLine) -> bool:
     return True
 
 
+def _flat(line: TextLine, box: Box) -> bool:
+    """Whether a line is one horizontal row (not a column of words from a sideways page)."""
+    heights = sorted(w.box.height for w in line.words)
+    return box.height <= 2 * max(1, heights[len(heights) // 2])
+
+
 def _line_box(line: TextLine) -> Box | None:
     return line.box or union([w.box for w in line.words])
 
@@ -109,13 +115,14 @@ def merge_split_lines(lines: list[TextLine]) -> list[TextLine]:
     for line in lines:
         box = _line_box(line)
         target = None
-        if box is not None and line.words:
+        if box is not None and line.words and _flat(line, box):
             for index in range(len(merged) - 1, max(-1, len(merged) - 4), -1):
                 other = merged[index]
                 other_box = _line_box(other)
                 if (
                     other_box is not None
                     and other.words
+                    and _flat(other, other_box)
                     and _overlap(box, other_box) >= 0.35
                     and _disjoint(line, other)
                 ):

@@ -218,12 +218,15 @@ def _is_product_line(line: Line, threshold: float) -> tuple[str, str] | None:
     name, strength, form, match = _parse_product(product, threshold)
     if not name or len(name.split()) > 6:
         return None
-    if match is not None and (strength or form):
+    covered = match is not None and match.matched_words >= len(name.split()) - 2
+    if match is not None and covered and (strength or form):
         return product, posology
     if (
         match is not None
         and match.score >= _SURE_SCORE  # a fuzzy match alone ("Cuire" ~ cuivre) is not enough
         and match.matched_words >= len(name.split()) - 2
+        # a lower-case word alone ("levure") is a product only when a dose follows it
+        and (name[:1].isupper() or bool(_POSOLOGY_START.match(posology)))
     ):
         return product, posology
     if strength and (form or posology) and len(name.split()) <= 4:

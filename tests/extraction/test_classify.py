@@ -67,6 +67,11 @@ Suite à notre entretien du 12 février 2025, je vous confirme la livraison.
 Veuillez agréer mes salutations distinguées.
 Jean Dupont""",
     "Dear customer, your parcel 4XK2 will arrive on 3 March 2026 between 8 and 12.",
+    # a sideways recipe as OCR reads it: words that are also drug names ("levure")
+    """levure °C :
+Servir sucre, g) Mamie
+tiède, puis ajouter pendant
+1 part matin et soir si besoin !""",
 ]
 
 

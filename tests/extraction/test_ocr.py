@@ -140,3 +140,7 @@ def test_missing_tesseract_binary_names_the_apt_package(monkeypatch):
         assert "apt-get install tesseract-ocr" in str(info.value)
     finally:
         tesseract._probe_binary.cache_clear()
+
+
+def test_auto_prefers_tesseract_when_installed():
+    assert resolve_engine_name("auto") == "tesseract"

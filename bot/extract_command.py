@@ -11,22 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.bootstrap import extraction_options
 from bot.settings import Settings
-from extraction import ExtractedDocument, ExtractionError, ExtractionOptions, InputFile, extract
+from extraction import ExtractedDocument, ExtractionError, InputFile, extract
 
 FORMATS = ("fhir", "json")
-
-
-def options_from(settings: Settings) -> ExtractionOptions:
-    """The extraction knobs taken from the settings."""
-    return ExtractionOptions(
-        ocr_engine=settings.ocr_engine,
-        ocr_timeout_seconds=settings.ocr_timeout_seconds,
-        max_megapixels=settings.max_megapixels,
-        max_pdf_pages=settings.max_pdf_pages,
-        max_bytes=int(settings.max_file_mb * 1024 * 1024),
-        confidence_threshold=settings.confidence_threshold,
-    )
 
 
 def _render(documents: list[ExtractedDocument], fmt: str) -> str:
@@ -43,7 +32,7 @@ def run_extract(settings: Settings, paths: list[str], fmt: str) -> int:
     if fmt not in FORMATS:
         print(f"carnet: unknown format {fmt}", file=sys.stderr)
         return 2
-    options = options_from(settings)
+    options = extraction_options(settings)
     documents: list[ExtractedDocument] = []
     failed = 0
     for raw in paths:

@@ -40,6 +40,7 @@ from bot.engine.events import (
     UserRef,
 )
 from bot.tg.exceptions import FileTooLarge
+from bot.tg.outbound import with_retries
 
 logger = logging.getLogger(__name__)
 
@@ -120,20 +121,22 @@ def attachment_of(message: Message) -> Attachment | None:
 async def download(bot: Bot, attachment: Attachment, max_bytes: int) -> FileIn:
     """Fetch the file through getFile and the file URL, refusing anything over ``max_bytes``.
 
+    Network errors, timeouts and 5xx are retried with backoff (``outbound.with_retries``).
+
     Raises:
         FileTooLarge: the declared size, Telegram's answer or the downloaded bytes exceed a limit.
     """
     if attachment.size is not None and attachment.size > max_bytes:
         raise FileTooLarge
     try:
-        telegram_file = await bot.get_file(attachment.file_id)
+        telegram_file = await with_retries(lambda: bot.get_file(attachment.file_id))
     except BadRequest as exc:
         if "too big" in str(exc).lower():
             raise FileTooLarge from None
         raise
     if telegram_file.file_size is not None and telegram_file.file_size > max_bytes:
         raise FileTooLarge
-    data = bytes(await telegram_file.download_as_bytearray())
+    data = bytes(await with_retries(telegram_file.download_as_bytearray))
     if len(data) > max_bytes:
         raise FileTooLarge
     return FileIn(

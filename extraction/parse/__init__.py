@@ -90,8 +90,8 @@ def parse_document(
         doc.document_date = sampling_date or written_date
         doc.prescriber = prescriber
     else:
-        doc.vaccinations = vaccinations
-        item_lines = {v.provenance.source_text for v in vaccinations}
+        doc.vaccinations = parse_vaccinations(lines, document_id, options, keep_unknown=True)
+        item_lines = {v.provenance.source_text for v in doc.vaccinations}
         doc.document_date = find_signed_date([ln for ln in lines if ln.text not in item_lines])
         doc.prescriber = prescriber
     items = [*doc.medications, *doc.lab_results, *doc.vaccinations, *doc.allergies]

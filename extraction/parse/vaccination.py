@@ -48,9 +48,14 @@ def _lot(text: str, after: int, before: int) -> tuple[str | None, tuple[int, int
 
 
 def parse_vaccinations(
-    lines: list[Line], document_id: str, options: ExtractionOptions
+    lines: list[Line], document_id: str, options: ExtractionOptions, keep_unknown: bool = False
 ) -> list[Vaccination]:
-    """Every vaccine dose written on a record page or a certificate."""
+    """Every vaccine dose written on a record page or a certificate.
+
+    With ``keep_unknown`` (the document is known to be a vaccination record), a row with a
+    name, a date and a lot whose name matches no known vaccine is kept as read and flagged
+    ``unknown_vaccine``.
+    """
     found: list[Vaccination] = []
     for line in lines:
         body = _BULLET.sub("", line.text, count=1)
@@ -61,18 +66,30 @@ def parse_vaccinations(
         if not head or not re.match(r"[A-Za-zÀ-ÿ]", head):
             continue
         match = lookup_vaccine(head, options.fuzzy_threshold)
-        if match is None or match.matched_words < len(head.split()) - 2:
-            continue
+        if match is not None and match.matched_words < len(head.split()) - 2:
+            match = None
         day = dates[0][0] if dates else None
         after = dates[0][1][1] if dates else len(head)
         lot, lot_span = _lot(body, after, head_end)
+        if match is None and not (
+            keep_unknown
+            and day is not None
+            and lot is not None
+            and len(re.sub(r"[^A-Za-zÀ-ÿ]", "", head)) >= 4
+            and len(head.split()) <= 4
+        ):
+            continue
         name_conf = line.span_confidence(offset, offset + len(head))
-        score = match.score / 100
-        codings = [Coding(system="ATC", code=match.atc, display=match.name)] if match.atc else []
+        score = match.score / 100 if match else 1.0
+        codings = (
+            [Coding(system="ATC", code=match.atc, display=match.name)]
+            if match and match.atc
+            else []
+        )
         vaccination = Vaccination(
             product=head,
-            normalized_name=match.name,
-            diseases=list(match.diseases),
+            normalized_name=match.name if match else None,
+            diseases=list(match.diseases) if match else [],
             codings=codings,
             date=day,
             lot_number=lot,
@@ -80,7 +97,9 @@ def parse_vaccinations(
         )
         flags = []
         threshold = options.confidence_threshold
-        if min(name_conf, score) < threshold:
+        if match is None:
+            flags.append(flag("product", "unknown_vaccine", head, name_conf))
+        elif min(name_conf, score) < threshold:
             flags.append(flag("product", "low_confidence", head, min(name_conf, score)))
         if day is None:
             flags.append(flag("date", "missing", None, 0.0))

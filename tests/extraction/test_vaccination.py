@@ -94,3 +94,23 @@ def test_table_rule_read_before_the_lot_is_dropped() -> None:
     text = "VACCINATIONS\nVaccin Date Lot\nRepevax 19/09/2016 |YNP9383 Dr Leroy"
     (shot,) = parse_text(text, "vac-6", OPTIONS).vaccinations
     assert shot.lot_number == "YNP9383"
+
+
+def test_unknown_vaccine_row_on_a_record_is_kept_as_read_and_flagged() -> None:
+    text = """VACCINATIONS
+Vaccin Date Lot
+Revaxis 15/10/2025 R5678 Dr Roux
+walwinrix Adulte 20/12/2021 N76765 Dr Durand"""
+    doc = parse_text(text, "vac-7", OPTIONS)
+    revaxis, unknown = doc.vaccinations
+    assert unknown.product == "walwinrix Adulte"
+    assert unknown.normalized_name is None
+    assert (unknown.date, unknown.lot_number) == (date(2021, 12, 20), "N76765")
+    assert [(f.field, f.reason) for f in unknown.needs_confirmation] == [
+        ("product", "unknown_vaccine")
+    ]
+
+
+def test_unknown_names_with_dates_elsewhere_are_not_vaccines() -> None:
+    text = "Commande Ramette 12/01/2025 AB1234\nLivraison 15/01/2025 XY9876"
+    assert parse_text(text, "doc", OPTIONS).vaccinations == []

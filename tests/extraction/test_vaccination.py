@@ -103,6 +103,7 @@ Revaxis 15/10/2025 R5678 Dr Roux
 walwinrix Adulte 20/12/2021 N76765 Dr Durand"""
     doc = parse_text(text, "vac-7", OPTIONS)
     revaxis, unknown = doc.vaccinations
+    assert revaxis.needs_confirmation == []
     assert unknown.product == "walwinrix Adulte"
     assert unknown.normalized_name is None
     assert (unknown.date, unknown.lot_number) == (date(2021, 12, 20), "N76765")

@@ -16,6 +16,9 @@ from bot.settings import Settings
 
 TOKEN = re.compile(r"bot\d+:[A-Za-z0-9_-]{20,}")
 OWN = ("carnet", "bot.", "store.", "extraction.")
+CONTENT_QUOTERS = ("pypdf", "pypdfium2", "PIL", "pdfminer", "pytesseract", "pillow_heif")
+"""Libraries that read the user's files and quote their bytes in warnings (pypdf prints the
+objects it could not parse): their messages are replaced whole, whatever the level."""
 
 
 class RedactionFilter(logging.Filter):
@@ -24,6 +27,10 @@ class RedactionFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Redact the record in place; always keep it."""
         own = record.name.startswith(OWN)
+        if record.name.startswith(CONTENT_QUOTERS):
+            record.msg = f"{record.name}: message withheld (may quote the document)"
+            record.args = None
+            return True
         if not own and record.levelno < logging.WARNING and record.args:
             count = len(record.args) if isinstance(record.args, tuple) else 1
             record.args = tuple("<redacted>" for _ in range(count))

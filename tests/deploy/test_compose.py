@@ -1,6 +1,7 @@
 """The deployment files: compose valid against the Compose Specification schema, and coherent.
 
-The schema is the one ``check-jsonschema`` ships (a dev dependency): no network at test time.
+The schema is the one ``check-jsonschema`` ships (a dev dependency, with ruamel.yaml): no network
+at test time.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
+from ruamel.yaml import YAML
 
 from bot.settings import load_settings
 
@@ -28,7 +29,7 @@ def compose_schema() -> dict[str, Any]:
 
 
 def compose() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    data: dict[str, Any] = YAML(typ="safe").load((DEPLOY / "compose.yaml").read_text())
     return data
 
 

@@ -36,6 +36,8 @@ POLL_SECONDS = 0.5
 SHUTDOWN_GRACE = 20.0
 """Seconds in-flight jobs get to finish after SIGTERM before they are given back."""
 RETRY_BASE_SECONDS = 5.0
+KEEP_FINISHED = timedelta(days=7)
+"""Finished jobs are kept this long (operators' view), then deleted."""
 
 
 class Worker:
@@ -62,6 +64,7 @@ class Worker:
         self.stop = asyncio.Event()
         self.in_flight: dict[str, ClaimedJob] = {}
         self.given_back: list[ClaimedJob] = []
+        self._tidied = float("-inf")
         self.options = extraction_options(services.settings)
 
     async def run(self) -> None:
@@ -89,6 +92,7 @@ class Worker:
                 log.warning("claim failed slot=%d error=%s", number, type(exc).__name__)
                 job = None
             if job is None:
+                await self._tidy()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stop.wait(), POLL_SECONDS)
                 continue
@@ -97,6 +101,19 @@ class Worker:
                 await self.process(job)
             finally:
                 self.in_flight.pop(job.job_id, None)
+
+    async def _tidy(self) -> None:
+        """When idle, at most hourly: forget jobs finished more than ``KEEP_FINISHED`` ago."""
+        now = time.monotonic()
+        if now - self._tidied < 3600:
+            return
+        self._tidied = now
+        try:
+            cutoff = self._now() - KEEP_FINISHED
+            count = await self._io(self.jobs.forget_finished, cutoff)
+            log.info("finished jobs forgotten count=%d", count)
+        except Exception as exc:
+            log.warning("job tidy failed: %s", type(exc).__name__)
 
     async def process(self, job: ClaimedJob) -> None:
         """Read one job's document and reply; never raises (failures are retried or final)."""

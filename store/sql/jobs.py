@@ -158,6 +158,15 @@ class DocumentJobs:
             )
             return bool(result.rowcount)
 
+    def forget_finished(self, cutoff: datetime) -> int:
+        """Delete done and failed jobs finished before ``cutoff``; returns how many."""
+        t = document_jobs
+        with self.engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
+            result = conn.execute(
+                delete(t).where(t.c.state.in_([DONE, FAILED]), t.c.finished_at < cutoff)
+            )
+            return int(result.rowcount or 0)
+
     def depth(self) -> QueueDepth:
         """Counts of queued and running jobs."""
         t = document_jobs

@@ -162,3 +162,19 @@ def test_an_update_waits_for_the_older_pending_update_of_its_user(
     assert turn is not None, "a lost older update stops blocking after a while"
     turn.end()
     assert order.forget_before(late) == 1
+
+
+def test_finished_jobs_are_forgotten_after_a_while(
+    database_url: str, master_key: bytes, now: datetime
+):
+    account, profile = _profile(database_url, master_key)
+    jobs = DocumentJobs(make_engine(database_url))
+    for name in ("done", "failed", "waiting"):
+        jobs.enqueue(account, profile, name, now)
+    for end in (jobs.complete, lambda job_id, at: jobs.fail(job_id, at, "ocr_failed")):
+        job = jobs.claim(now, lease=LEASE)
+        assert job is not None
+        end(job.job_id, now)
+    assert jobs.forget_finished(now) == 0, "not before the cutoff"
+    assert jobs.forget_finished(now + timedelta(days=8)) == 2
+    assert list(jobs.states().values()) == ["queued"], "the waiting job stays"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import traceback
+from pathlib import Path
 from typing import TextIO
 
 from bot.settings import Settings
@@ -22,7 +24,8 @@ objects it could not parse): their messages are replaced whole, whatever the lev
 
 
 class RedactionFilter(logging.Filter):
-    """Masks bot tokens everywhere; blanks the arguments of third-party records below WARNING."""
+    """Masks bot tokens everywhere; blanks the arguments of third-party records below WARNING;
+    logs exceptions as types and frames only (``outline``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Redact the record in place; always keep it."""
@@ -38,9 +41,28 @@ class RedactionFilter(logging.Filter):
             message = record.getMessage()
         except (TypeError, ValueError):
             message = str(record.msg)
+        if record.exc_info and record.exc_info[1] is not None:
+            message = f"{message}\n{outline(record.exc_info[1])}"
+            record.exc_info = None
+            record.exc_text = None
         record.msg = TOKEN.sub("bot<redacted>", message)
         record.args = None
         return True
+
+
+def outline(exc: BaseException) -> str:
+    """A traceback without exception texts or source lines (they may quote user data): the
+    frames (file, line, function) and the exception types of the whole chain."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = traceback.extract_tb(current.__traceback__)
+        where = " > ".join(f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames)
+        parts.append(f"{type(current).__name__} (message withheld) at {where or '?'}")
+        current = current.__cause__ or current.__context__
+    return "Traceback, most recent exception first: " + " <- ".join(parts)
 
 
 def setup_logging(

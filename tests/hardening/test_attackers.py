@@ -178,3 +178,36 @@ async def test_real_log_handler_and_metrics_hold_no_health_data(
     assert [s for s in secrets if s in logs] == [], "no health data in the logs"
     assert [s for s in secrets if s in metrics] == [], "no health data in /metrics"
     assert "carnet_" in metrics
+
+
+async def test_an_engine_failure_quoting_health_data_is_logged_without_its_message(
+    tg_settings: Settings, monkeypatch: Any
+):
+    """A bug whose exception text quotes a record (pydantic errors quote input values) is
+    logged through the real handler with its type and frames, never its text."""
+    from bot.bootstrap import build_services
+    from bot.engine import routes
+    from bot.engine.events import ButtonIn, TextIn, UserRef
+    from bot.engine.onboarding import CONSENT_YES
+    from bot.logs import setup_logging
+
+    def broken(*_args: Any) -> Any:
+        raise ValueError("input_value='Levothyrox 75 µg' for Albertine, né le 03/03/1960")
+
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    setup_logging(tg_settings.model_copy(update={"log_level": "DEBUG"}), stream=stream)
+    services = build_services(tg_settings)
+    try:
+        user = UserRef(user_id=1001, chat_id=1001, language_code="fr")
+        await services.engine.handle(user, ButtonIn(data=CONSENT_YES))
+        monkeypatch.setattr(routes, "route", broken)
+        await services.engine.handle(user, TextIn(text="bonjour"))
+    finally:
+        services.close()
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+    logs = stream.getvalue()
+    assert "ValueError" in logs and "test_attackers.py" in logs, "type and frames kept"
+    assert "Levothyrox" not in logs and "Albertine" not in logs and "1960" not in logs

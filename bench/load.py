@@ -90,7 +90,7 @@ def photos(count: int, folder: Path) -> list[bytes]:
 
 
 async def measure_questions(
-    cluster: Any, users: int, questions: int, master_key: bytes, url: str
+    cluster: Any, users: int, questions: int, master_key: bytes, url: str, queue: str
 ) -> dict[str, float]:
     """Answers per second of one webhook bot, and of ``Engine.handle`` alone (reference)."""
     from bot.bootstrap import build_services
@@ -105,7 +105,7 @@ async def measure_questions(
     for n in range(users):  # onboarded in process: the load below is questions only
         await Chat(services.engine, user_id=9000 + n).onboard()
     api = cluster.api
-    bot = await cluster.start_bot("bot-load", CARNET_LOG_LEVEL="WARNING")
+    bot = await cluster.start_bot("bot-load", CARNET_LOG_LEVEL="WARNING", CARNET_QUEUE=queue)
     cluster.balance()
     people = [api.user(9000 + n) for n in range(users)]
 
@@ -232,7 +232,9 @@ async def run(args: argparse.Namespace, admin_url: str, folder: Path) -> dict[st
         try:
             await cluster.migrate()
             figures.update(
-                await measure_questions(cluster, args.users, args.questions, master_key, url)
+                await measure_questions(
+                    cluster, args.users, args.questions, master_key, url, args.bot_queue
+                )
             )
             one = await measure_documents(cluster, url, master_key, images, 1, 20000)
             two = await measure_documents(cluster, url, master_key, images, 2, 30000)
@@ -253,6 +255,12 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=max(2, int(50 * scale)))
     parser.add_argument("--questions", type=int, default=max(2, int(20 * scale)))
     parser.add_argument("--documents", type=int, default=max(2, int(12 * scale)))
+    parser.add_argument(
+        "--bot-queue",
+        choices=["postgres", "inprocess"],
+        default="postgres",
+        help="inprocess: the bot without per-user turns across instances (what they cost)",
+    )
     args = parser.parse_args()
     admin_url = os.environ.get("CARNET_TEST_DATABASE_URL")
     if not admin_url or shutil.which("tesseract") is None:

@@ -78,7 +78,7 @@ def build_services(
 
     clock = clock or SystemClock()
     if store is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         key = master_key if master_key is not None else load_master_key(settings)
         store = open_store(settings.effective_database_url, key)
     io_executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="carnet-io")

@@ -17,6 +17,7 @@ import logging
 import os
 import shutil
 import signal
+import sys
 import time
 from datetime import timedelta
 from typing import Any
@@ -236,10 +237,10 @@ def run_worker(settings: Settings) -> int:
     """Process document jobs until SIGINT/SIGTERM; returns the process exit code."""
     from bot.logs import setup_logging
 
-    setup_logging(settings)
     if settings.queue != "postgres" or not settings.effective_database_url.startswith("postgres"):
-        log.error("carnet worker needs CARNET_QUEUE=postgres and a PostgreSQL database")
+        print("carnet: carnet worker needs CARNET_QUEUE=postgres and PostgreSQL", file=sys.stderr)
         return 2
+    setup_logging(settings)
     services = build_services(settings, extract=real_extractor)
     jobs, locks = services.extra["jobs"], services.extra["locks"]
     assert isinstance(jobs, DocumentJobs) and isinstance(locks, UserLocks)

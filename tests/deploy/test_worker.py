@@ -166,3 +166,10 @@ async def test_sigterm_gives_back_a_job_that_does_not_finish_in_time(
     assert set(worker.jobs.states().values()) == {"queued"}
     again = worker.jobs.claim(services.clock.now(), lease=LEASE)
     assert again is not None and again.attempts == 1, "a given-back job costs no attempt"
+
+
+def test_carnet_worker_refuses_the_embedded_shape(tmp_path: Path):
+    from bot.worker import run_worker
+
+    settings = Settings(data_dir=tmp_path / "data")  # SQLite, in-process queue
+    assert run_worker(settings) == 2

@@ -87,12 +87,14 @@ class Engine:
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def warm_up(self) -> None:
-        """Build the NLU vocabulary and drug index before the first user needs them."""
-        from bot.engine import drugs
+        """Build the NLU vocabulary, drug index and chart fonts before a user needs them."""
+        from bot.engine import charts, drugs
         from bot.engine.nlu import understand
 
-        understand("quels sont mes traitements ?", self.clock.now().date())
+        today = self.clock.now().date()
+        understand("quels sont mes traitements ?", today)
         drugs.lookup("carnet-warm-up")
+        charts.warm_up(today)
 
     async def handle(self, user: UserRef, event: Event, emit: Emit | None = None) -> list[Reply]:
         """Answer one event from ``user``; never raises, a failure becomes a kind message.

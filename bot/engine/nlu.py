@@ -65,10 +65,10 @@ QUESTIONS = frozenset(
         "documents.show",
         "documents.list",
         "reminders.list",
-        "reminders.follow_up",
-        "reminders.pause",
     }
 )
+ACTIONS = frozenset({"reminders.follow_up", "reminders.pause"})
+"""Intents that change reminders (neither questions nor statements about the record)."""
 STATEMENTS = frozenset(
     {"state.allergy", "state.vaccination", "state.treatment", "state.stop", "state.condition"}
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
 from typing import Any
@@ -53,9 +54,17 @@ class Facts:
 
     def _load(self, name: str, kind: type[Any]) -> list[Any]:
         given = self._given[name]
-        if given is None:
-            given = self._vault.records(kind) if self._vault is not None else []
-        return [r for r in given if _confirmed(r)]
+        if given is None and self._vault is not None:
+            # Decrypting ten years of lab results builds tens of thousands of objects: the cyclic
+            # GC would scan the growing heap several times over. Collect once afterwards instead.
+            paused = gc.isenabled()
+            gc.disable()
+            try:
+                given = self._vault.records(kind)
+            finally:
+                if paused:
+                    gc.enable()
+        return [r for r in given or [] if _confirmed(r)]
 
     @cached_property
     def medications(self) -> list[Medication]:

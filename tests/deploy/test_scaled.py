@@ -91,7 +91,7 @@ async def test_two_bots_two_workers_many_users_and_a_killed_worker(
         victim, others = users[0], users[1:]
         await victim.send_photo(prescription_image(tmp_path))
         await wait_for_state(jobs, "running")
-        await asyncio.sleep(0.8)  # inside Tesseract by now
+        await wait_for_tesseract(doomed.process.pid)  # killed while Tesseract reads the photo
         cluster.kill(doomed)
         await doomed.process.wait()
         workers = await asyncio.gather(
@@ -148,6 +148,21 @@ async def test_two_bots_two_workers_many_users_and_a_killed_worker(
         if proc is not doomed:
             assert proc.process.returncode == 0, proc.log()[-3000:]
         assert_logs_clean(proc.log(), api.token)
+
+
+def has_child(pid: int) -> bool:
+    """Whether the process has a child process now (Linux /proc)."""
+    tasks = Path(f"/proc/{pid}/task")
+    return any(c.read_text().strip() for c in tasks.glob("*/children"))
+
+
+async def wait_for_tesseract(pid: int, within: float = 30.0) -> None:
+    """Until the process has a child (pytesseract runs the tesseract binary)."""
+    for _ in range(int(within / 0.01)):
+        if has_child(pid):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the worker never ran tesseract")
 
 
 async def wait_for_state(jobs: DocumentJobs, state: str, within: float = 30.0) -> None:

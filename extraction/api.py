@@ -62,8 +62,11 @@ def read_image(
     RapidOCR scales pages itself (to 2000 px): resampling before it only cost time, and read
     no better (CER 0.017 without, 0.021 with, Telegram photos, bench/ocr_engines.py --ablation).
     """
-    if getattr(engine, "name", "") == "rapidocr":
+    name = getattr(engine, "name", "")
+    if name == "rapidocr":
         steps = replace(steps, resample=False)
+    elif name == "tesseract":  # Otsu helps Tesseract on sharp pages, hurts on upscaled ones
+        steps = replace(steps, binarize_unscaled=True)
     prepared = imaging.prepare(image, steps)
     if prepared.text_height is None:
         blank = ReadPage(

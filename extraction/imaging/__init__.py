@@ -7,12 +7,13 @@ photos of generated French pages):
 ===============  ===========================================  ==============================
 step             measured without it (or with it)             kept
 ===============  ===========================================  ==============================
-page detection   CER 0.011 -> 1.0 (3000 px: OCR timeouts)     yes
-orientation      ink tests 12/12 turns right, OSD alone 0/12  yes (OSD only breaks ties)
+page detection   CER 0.009 -> 4.35 (3000 px photos: garbage)  yes
+orientation      ink tests 12/12 right in 0.3 s; OSD 6/12     yes (OSD only breaks ties)
 deskew           scan turned 2.5 degrees: CER 0.003 -> 0.333  yes (photos: no change)
-illumination     CER 0.021 -> 4.4 on Telegram photos          yes
-resampling       CER 0.021 -> 0.058 on Telegram photos        yes
-binarisation     CER 0.021 -> 0.058 Telegram, 0.011 -> 0.007  no: hurts the common case
+illumination     CER 0.024 -> 3.17 on Telegram photos         yes
+resampling       CER 0.024 -> 0.058 on Telegram photos        yes
+binarisation     Telegram (upscaled) CER 0.024 -> 0.064;      only pages not upscaled, for
+                 3000 px photos 0.009 -> 0.003 and 3x faster  Tesseract (``binarize_unscaled``)
 ===============  ===========================================  ==============================
 """
 
@@ -50,6 +51,7 @@ class Steps:
     illumination: bool = True
     resample: bool = True
     binarize: bool = False
+    binarize_unscaled: bool = False
     osd: bool = True
 
 
@@ -112,7 +114,7 @@ def prepare(image: Image.Image, steps: Steps = PHOTO) -> Prepared:
         gray, flip = upright(gray, use_osd=steps.osd)
         result.rotation = (result.rotation + flip) % 360
         lap("upright")
-    if steps.binarize:
+    if steps.binarize or (steps.binarize_unscaled and result.scale <= 1.0):
         gray = binarize(gray)
         lap("binarize")
     result.image = Image.fromarray(gray)

@@ -201,6 +201,68 @@ def latency(questions: list[str], scale: float, runs: int) -> dict[str, Any]:
     return results
 
 
+def _reference_chart(points: list[tuple[date, float]], low: float, high: float) -> bytes:
+    """The chart as first written: matplotlib's automatic layout (the reference run)."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import date2num
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.4, 3.6), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot(1, 1, 1)
+    xs = [float(date2num(p[0])) for p in points]
+    ys = [p[1] for p in points]
+    axes.axhspan(low, high, color="#2e7d32", alpha=0.12, label="band")
+    axes.plot(xs, ys, marker="o", color="#1565c0", linewidth=1.8)
+    axes.set_title("reference")
+    axes.set_ylabel("g/L")
+    axes.grid(True, alpha=0.3)
+    axes.legend(loc="best", fontsize=8)
+    axes.xaxis_date()
+    figure.autofmt_xdate()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+def chart_draws(scale: float, draws: int = 12) -> dict[str, float]:
+    """Median ms of a first (uncached) chart draw with a 10-year record held in memory."""
+    from bot.engine import charts
+    from store import open_store
+    from store.records import LabResult
+
+    now = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    rng = random.Random(5)
+    points = [(date(2016, 1, 1) + (date(2016, 2, 1) - date(2016, 1, 1)) * i, 1 + rng.random())
+              for i in range(120)]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(f"sqlite:///{tmp}/charts.db", secrets.token_bytes(32))
+        try:
+            _seed(store, 1, now, scale)
+            with store.vault(1) as vault:
+                held = vault.records(LabResult)  # the heap an engine answering this user has
+            charts.warm_up(now.date())
+            _reference_chart(points[:2], 0.7, 1.1)
+            current: list[float] = []
+            reference: list[float] = []
+            for n in range(draws):
+                begin = time.perf_counter()
+                charts.trend_png(f"chart {n}", points, "g/L", 0.7, 1.1, "band")
+                current.append((time.perf_counter() - begin) * 1000)
+                begin = time.perf_counter()
+                _reference_chart(points, 0.7, 1.1)
+                reference.append((time.perf_counter() - begin) * 1000)
+        finally:
+            store.close()
+    return {
+        "median_ms": statistics.median(current),
+        "reference_ms": statistics.median(reference),
+        "held": float(len(held)),
+    }
+
+
 def main() -> int:
     """Print accuracy and latency figures (and ratios against the reference runs)."""
     parser = argparse.ArgumentParser(prog="bench.nlu")
@@ -254,6 +316,13 @@ def main() -> int:
             f"{figures['seed_seconds']:.0f} s): median {hist['median_ms']:.1f} ms, "
             f"p99 {hist['p99_ms']:.1f} ms over {hist['n']} questions "
             f"(targets: median <= 100 ms, p99 <= 300 ms)"
+        )
+        draws = chart_draws(args.scale)
+        print(
+            f"first draw of a lab chart ({draws['held']:.0f} lab results in memory): median "
+            f"{draws['median_ms']:.0f} ms; reference (matplotlib automatic layout) "
+            f"{draws['reference_ms']:.0f} ms; "
+            f"ratio {draws['median_ms'] / draws['reference_ms']:.2f}x"
         )
         print(
             f"reference, empty record: median {empty['median_ms']:.1f} ms, "

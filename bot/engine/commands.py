@@ -25,6 +25,10 @@ COMMANDS: dict[str, str] = {
     "language": "language",
     "fuseau": "timezone",
     "timezone": "timezone",
+    "profil": "profile",
+    "profils": "profile",
+    "profile": "profile",
+    "profiles": "profile",
     "annuler": "cancel",
     "cancel": "cancel",
 }

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from bot.engine import errors, intake, onboarding, routes
+from bot.engine import errors, intake, onboarding, profiles, routes
 from bot.engine.clock import Clock, local_today
 from bot.engine.events import (
     AlbumIn,
@@ -38,6 +38,8 @@ from bot.i18n import Translator, pick_language, translator
 from extraction.options import ExtractionOptions
 from extraction.result import ExtractedDocument, InputFile
 from store.api import Store
+from store.records import DialogueState
+from store.vault import Vault
 
 log = logging.getLogger("carnet.engine")
 
@@ -222,29 +224,50 @@ class Engine:
         handler: Callable[[Turn, Event | None], list[Reply]],
     ) -> list[Reply]:
         now = self.clock.now()
+        active = None
         with self.store.vault(user.user_id) as vault:
-            profile = vault.get_profile()
             state = vault.get_dialogue()
-            language = pick_language(
-                profile.language.value if profile.language and profile.language_chosen else None,
-                user.language_code,
-                profile.language.value if profile.language else self.config.default_language,
-            )
-            turn = Turn(
-                user=user,
-                vault=vault,
-                profile=profile,
-                state=state,
-                tr=translator(language),
-                now=now,
-                today=local_today(self.clock, profile.timezone),
-            )
-            replies = handler(turn, event)
-            if turn.profile_dirty:
-                vault.save_profile(turn.profile)
-            if turn.state_dirty:
-                vault.save_dialogue(turn.state)
+            active = profiles.active_of(state, vault.profile_id)
+            if active is None:
+                turn, replies = self._run(vault, state, user, event, handler, now)
+        if active is not None:  # a second profile (a child's record) is the active one
+            with self.store.vault(user.user_id, active) as vault:
+                turn, replies = self._run(vault, vault.get_dialogue(), user, event, handler, now)
+        if turn.add_profile or turn.switch_to:
+            profiles.after_turn(self.store, user.user_id, turn)
         return replies
+
+    def _run(
+        self,
+        vault: Vault,
+        state: DialogueState,
+        user: UserRef,
+        event: Event | None,
+        handler: Callable[[Turn, Event | None], list[Reply]],
+        now: datetime,
+    ) -> tuple[Turn, list[Reply]]:
+        profile = vault.get_profile()
+        language = pick_language(
+            profile.language.value if profile.language and profile.language_chosen else None,
+            user.language_code,
+            profile.language.value if profile.language else self.config.default_language,
+        )
+        turn = Turn(
+            user=user,
+            vault=vault,
+            profile=profile,
+            state=state,
+            tr=translator(language),
+            now=now,
+            today=local_today(self.clock, profile.timezone),
+            list_profiles=lambda: self.store.profiles(user.user_id),
+        )
+        replies = handler(turn, event)
+        if turn.profile_dirty:
+            vault.save_profile(turn.profile)
+        if turn.state_dirty:
+            vault.save_dialogue(turn.state)
+        return turn, replies
 
     async def _io_call(self, fn: Callable[..., T], *args: object) -> T:
         loop = asyncio.get_running_loop()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import intake, onboarding, reminding
+from bot.engine import intake, onboarding, profiles, reminding
 from bot.engine.answers import allergies, documents, fallback, labs, treatments, vaccines
 from bot.engine.answers import reminders as reminder_answers
 from bot.engine.answers.export import export
@@ -68,6 +68,8 @@ def command(turn: Turn, event: CommandIn) -> list[Reply]:
                 return [Text(text=tr("settings.timezone_set", zone=zone))]
         turn.set_state(DialogueState(version=turn.state.version, step=Step.ASK_TIMEZONE.value))
         return onboarding.ask_timezone(tr, turn.profile.timezone)
+    if action == "profile":
+        return profiles.command(turn, event.args)
     if action == "vaccines":
         facts = intake.load_facts(turn)
         return [*vaccines.listing(facts, tr), *vaccines.due(facts, tr, turn.profile, turn.today)]
@@ -101,6 +103,8 @@ def button(turn: Turn, event: ButtonIn) -> list[Reply]:
         prefs = turn.profile.reminders.model_copy(update={"enabled": data == "rem:on"})
         turn.save_profile(turn.profile.model_copy(update={"reminders": prefs}))
         return [Text(text=tr("reminders.now_on" if data == "rem:on" else "reminders.now_off"))]
+    if data.startswith(profiles.SWITCH):
+        return profiles.switch(turn, data)
     if data == "rem:list":
         return answer(turn, Intent(name="reminders.list"), "")
     if data.startswith("rem:"):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.engine.events import UserRef
 from bot.i18n import Translator
+from store.api import ProfileSummary
 from store.records import DialogueState, UserProfile
 from store.vault import Vault
 
@@ -25,6 +27,9 @@ class Turn:
     profile_dirty: bool = False
     state_dirty: bool = False
     notes: list[str] = field(default_factory=list)
+    list_profiles: Callable[[], list[ProfileSummary]] | None = None
+    add_profile: str | None = None
+    switch_to: str | None = None
 
     def set_state(self, state: DialogueState) -> None:
         """Replace the dialogue state (saved at the end of the turn)."""

@@ -299,6 +299,13 @@ MESSAGES: dict[str, str] = {
     "you a summary of the week (doses confirmed).",
     "reminders.planned_off": "{n} intake reminder(s) planned, but your reminders are off "
     "(/reminders to turn them on).",
+    "profile.me": "Me",
+    "profile.list": "Your profiles (the active record is ticked). To add one: /profile add Name",
+    "profile.added": "Profile “{name}” created: it is now the active record. /profile to go "
+    "back to yours.",
+    "profile.switched": "Active record: {name}.",
+    "profile.unknown": "I can't find the profile “{name}”.",
+    "profile.how": "Type for example: /profile add Lea",
     "reminders.see": "See my reminders",
     "reminders.week_button": "📊 This week's summary",
     "reminders.pause_none": "I have no active reminder for “{product}”.",

@@ -310,6 +310,14 @@ MESSAGES: dict[str, str] = {
     "proposerai un bilan de la semaine (prises confirmées).",
     "reminders.planned_off": "{n} rappel(s) de prise prévu(s), mais vos rappels sont désactivés "
     "(/rappels pour les activer).",
+    "profile.me": "Moi",
+    "profile.list": "Vos profils (le dossier actif est coché). Pour en ajouter un : "
+    "/profil ajouter Prénom",
+    "profile.added": "Profil « {name} » créé : c'est maintenant le dossier actif. /profil pour "
+    "revenir au vôtre.",
+    "profile.switched": "Dossier actif : {name}.",
+    "profile.unknown": "Je ne trouve pas le profil « {name} ».",
+    "profile.how": "Écrivez par exemple : /profil ajouter Léa",
     "reminders.see": "Voir mes rappels",
     "reminders.week_button": "📊 Bilan de la semaine",
     "reminders.pause_none": "Je n'ai pas de rappel actif pour « {product} ».",

@@ -173,3 +173,21 @@ def test_carnet_worker_refuses_the_embedded_shape(tmp_path: Path):
 
     settings = Settings(data_dir=tmp_path / "data")  # SQLite, in-process queue
     assert run_worker(settings) == 2
+
+
+async def test_a_document_of_another_profile_is_queued_with_that_profile(services: Services):
+    from bot.jobs_queue import JobDeferrer
+    from store.records import Document, DocumentPage
+
+    chat = Chat(services.engine, user_id=3005)
+    await chat.onboard()
+    child = services.store.add_profile(3005, "Léa")
+    with services.store.vault(3005, child) as vault:
+        page = DocumentPage(filename="p.jpg", media_type="image/jpeg", content=b"\xff\xd8x")
+        document = Document(received_at=services.clock.now(), pages=[page])
+        vault.add_document(document)
+    jobs = services.extra["jobs"]
+    assert isinstance(jobs, DocumentJobs)
+    JobDeferrer(services.store, jobs, services.clock)(3005, document.id)
+    job = jobs.claim(services.clock.now(), lease=LEASE)
+    assert job is not None and job.profile_id == child

@@ -177,6 +177,7 @@ def test_garbage_collector_is_back_after_loads_and_failures(
         thread.join()
     assert not errors
     assert gc.isenabled()
+    assert gc.get_freeze_count() == 0  # loaded records are promoted, never left frozen
 
     engine = create_engine(normalise_url(database_url))
     try:
@@ -197,3 +198,12 @@ def test_garbage_collector_is_back_after_loads_and_failures(
         assert not gc.isenabled()  # a collector disabled by the application stays disabled
     finally:
         gc.enable()
+
+    gc.freeze()  # an application that froze its objects (pre-fork servers do) keeps them frozen
+    try:
+        frozen = gc.get_freeze_count()
+        with cold.vault(USER) as vault:
+            vault.records(Medication)
+        assert 0 < gc.get_freeze_count() <= frozen  # none thawed, none added (some freed)
+    finally:
+        gc.unfreeze()

@@ -196,10 +196,11 @@ _gc_was_enabled = False
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many records (thread-safe, nestable).
 
-    It is re-enabled when the last concurrent bulk load ends, only if it was enabled before.
-    What was built meanwhile is then moved to the oldest generation at once (``gc.freeze``
-    then ``gc.unfreeze``, skipped if the application keeps frozen objects): otherwise the next
-    young collections would traverse every new record once more, right after the load.
+    It is re-enabled when the last concurrent bulk load ends, only if it was enabled before
+    (a caller may pause it around several loads). What was built meanwhile is then moved to
+    the oldest generation at once (``gc.freeze`` then ``gc.unfreeze``, skipped if the
+    application keeps frozen objects): otherwise the next young collections would traverse
+    every new record once more, right after the load.
     """
     global _gc_pausers, _gc_was_enabled
     with _gc_lock:
@@ -212,11 +213,12 @@ def gc_paused() -> Iterator[None]:
     finally:
         with _gc_lock:
             _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
+            if _gc_pausers == 0:
                 if gc.get_freeze_count() == 0:  # nobody else froze objects: ours to use
                     gc.freeze()  # O(1): what the load built goes to the oldest generation,
                     gc.unfreeze()  # not through two more traversals as young objects
-                gc.enable()
+                if _gc_was_enabled:
+                    gc.enable()
 
 
 def _validate_many(model: type[M], parts: list[bytes]) -> list[M]:

@@ -36,14 +36,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.engine import lexicon
+from bot.engine import lexicon, nlu_fallback
 from bot.engine.delays import FOLLOW_UP_CUE, delay_in
 from bot.engine.periods import MONTHS, find_date, find_period
 
@@ -1445,5 +1445,71 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             return intent(
                 "treatments.past", product=_known_product(t, names), start=start, end=end
             )
+        if not _any(t, TREATMENT_WORDS) and not _any(t, taking):  # only a product name seen
+            guess = _nearest(t, names, today, period, lambda i: i in PRODUCT_INTENTS)
+            if guess is not None:
+                return guess
         return intent("treatments.current")
-    return intent("unknown")
+    return _nearest(t, names, today, period, lambda i: True) or intent("unknown")
+
+
+PRODUCT_INTENTS = frozenset(
+    {
+        "treatments.current",
+        "treatment.purpose",
+        "treatment.start",
+        "treatment.prescriber",
+        "can_take",
+        "state.treatment",
+        "state.stop",
+        "reminders.pause",
+    }
+)
+
+
+def masked(text: str, known_products: Sequence[str] = ()) -> str:
+    """A message as the nearest-phrasing fallback compares it (names and values masked)."""
+    user_names = _normalized_names(tuple(known_products))
+    tokens = correct(normalize(text).split(), extra=(w for n in user_names for w in n.split()))
+    names = tuple({*lexicon.DRUGS, *lexicon.ALLERGENS, *user_names})
+    return _mask(" ".join(tokens), names)
+
+
+def _mask(t: str, names: Sequence[str]) -> str:
+    labs, vaccines, conditions, _kinds = _names()
+    return nlu_fallback.mask(
+        t, tuple(names), (tuple(labs), tuple(vaccines), tuple(conditions)), tuple(MONTHS)
+    )
+
+
+def _nearest(
+    t: str,
+    names: Sequence[str],
+    today: date,
+    period: tuple[date, date] | None,
+    allowed: Callable[[str], bool],
+) -> Intent | None:
+    """The intent of the closest labelled phrasings, with slots read by the usual finders."""
+    name = nlu_fallback.nearest_intent(_mask(t, (*names, *lexicon.ALLERGENS)), allowed)
+    if name is None or name == "unknown":
+        return None
+    start, end = period if period else (None, None)
+    slots: dict[str, object] = {}
+    if name in PRODUCT_INTENTS - {"treatments.current"} or name == "state.allergy":
+        slots["product"] = _known_product(t, names)
+    if name.startswith("labs.") or name == "reminders.follow_up":
+        slots["test"] = find_lab_test(t)
+    if name.startswith("vaccines.") or name == "state.vaccination":
+        slots["vaccine"] = find_vaccine(t)
+    if name == "state.condition":
+        slots["condition"] = find_condition(t)
+    if name.startswith("documents."):
+        slots["kind"] = find_kind(t)
+    if name == "state.vaccination":
+        day = find_date(t, today)
+        start, end = day, day
+    if name in ("treatments.past", "vaccines.list", "state.vaccination", "documents.show") or (
+        name.startswith("labs.")
+    ):
+        slots["start"], slots["end"] = start, end
+    return Intent(name=name, **slots)  # type: ignore[arg-type]

@@ -13,15 +13,15 @@ Measured 2026-11-28 (6 pages each, 2 shared cores under load 8-10; decode to tex
 ======================  =================  ==================  ==================
 rendering               tesseract CLI      carnet + Tesseract  carnet + RapidOCR
 ======================  =================  ==================  ==================
-clean 300 dpi PNG       CER 0.362, 1.94 s  CER 0.005, x0.57    CER 0.000, x2.64
-photo 3000 px JPEG      CER 0.275, 1.78 s  CER 0.010, x0.96    CER 0.006, x2.29
-Telegram 1280 px JPEG   CER 0.330, 2.66 s  CER 0.024, x1.13    CER 0.024, x4.90
-photo turned 90/180     CER 0.870, 9.72 s  CER 0.019, x0.74    CER 0.005, x1.94
+clean 300 dpi PNG       CER 0.362, 4.90 s  CER 0.007, x0.45    CER 0.000, x2.01
+photo 3000 px JPEG      CER 0.275, 2.97 s  CER 0.008, x0.57    CER 0.006, x3.04
+Telegram 1280 px JPEG   CER 0.330, 1.84 s  CER 0.024, x0.85    CER 0.022, x1.81
+photo turned 90/180     CER 0.870, 4.60 s  CER 0.014, x0.42    CER 0.005, x1.37
 ======================  =================  ==================  ==================
 
-Tesseract stays the default: as accurate as RapidOCR on Telegram photos, within the speed target;
-RapidOCR is 2-5x slower here. Orientation: the ink tests turned 12/12 photos right, Tesseract
-OSD alone 0/12 (undecided on these sparse pages).
+carnet + Tesseract: median 1.57-2.20 s per page. Tesseract stays the default: as accurate as
+RapidOCR on Telegram photos and within the speed target; RapidOCR is 1.4-3x slower. Orientation:
+the ink tests turned 12/12 photos right in 0.3 s, Tesseract OSD alone 6/12 (4 undecided) in 5 s.
 """
 
 from __future__ import annotations

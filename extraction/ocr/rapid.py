@@ -51,7 +51,7 @@ def _split_line(text: str, score: float, box: Box) -> list[Word]:
 
 
 class RapidOcrEngine:
-    """RapidOCR: slightly more accurate than Tesseract on clean pages, 2-5x slower (bench)."""
+    """RapidOCR: slightly more accurate than Tesseract on clean pages, 1.4-3x slower (bench)."""
 
     name = "rapidocr"
 

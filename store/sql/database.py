@@ -94,12 +94,17 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def lock_for_setup(conn: Connection) -> None:
+    """Serialise schema and key set-up between processes (PostgreSQL; SQLite is one process)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_LOCK})
+
+
 def upgrade(engine: Engine) -> bool:
     """Migrate the database to head (creating it if empty); True if anything was applied."""
     if current_revision(engine) == head_revision():
         return False
     with engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
-        if is_postgres(engine):
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_LOCK})
+        lock_for_setup(conn)
         command.upgrade(alembic_config(conn), "head")
     return True

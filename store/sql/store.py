@@ -17,7 +17,7 @@ from store.sql import accounts as acc
 from store.sql import scheduling
 from store.sql.cache import RecordCache
 from store.sql.codec import Codec
-from store.sql.database import make_engine, upgrade
+from store.sql.database import lock_for_setup, make_engine, upgrade
 from store.sql.failures import with_connect_retries
 from store.sql.keyring import open_keyring
 from store.sql.schema import accounts, profiles
@@ -279,6 +279,9 @@ def open_sql_store(url: str, master_key: bytes, **options: Any) -> SqlStore:
     try:
         upgrade(engine)
         with engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
+            # Instances starting together on a fresh PostgreSQL database must not both create
+            # the key-check value: take the same lock that serialises migrations.
+            lock_for_setup(conn)
             lookup_key = open_keyring(conn, master)
         acc.purge_erased(engine)
     except (StoreError, exc.SQLAlchemyError):

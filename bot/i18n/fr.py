@@ -425,6 +425,7 @@ MESSAGES: dict[str, str] = {
     "command.labs.list": "Mes dernières analyses",
     "command.documents.list": "Mes documents",
     "command.reminders.list": "Mes prochains rappels et réglages",
+    "command.profile": "Mon profil, ou celui d'un proche",
     "command.export": "Exporter mon carnet (FHIR + PDF)",
     "command.delete": "Tout effacer",
     "command.language": "Changer de langue",
@@ -466,8 +467,8 @@ MESSAGES: dict[str, str] = {
     "error.unknown_user": "Je ne vous connais pas encore : tapez /start.",
     "error.file_too_big": "Ce fichier est trop gros pour moi (20 Mo maximum). Envoyez une photo "
     "ou un PDF plus léger.",
-    "error.edited": "Je ne tiens pas compte des messages modifiés : envoyez plutôt un nouveau "
-    "message.",
+    "error.edited": "Je ne lis que les nouveaux messages : envoyez votre correction dans un "
+    "nouveau message.",
     "error.unsupported": "Je ne comprends que le texte, les photos et les PDF.",
     "error.export_unavailable": "L'export n'est pas disponible pour le moment. Réessayez plus "
     "tard.",

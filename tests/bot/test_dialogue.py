@@ -8,10 +8,12 @@ import string
 from bot.engine import errors
 from bot.engine.commands import COMMANDS, MENU, command_menu
 from bot.engine.dialogue import ONBOARDING, TRANSITIONS, On, Step, diagram, step_of
+from bot.engine.events import UnsupportedIn
 from bot.i18n import translator
 from bot.i18n.translator import CATALOGUES
 from extraction import errors as extraction_errors
 from store import errors as store_errors
+from tests.bot.conftest import Chat
 
 
 def test_every_step_is_reachable_and_answers_text_or_buttons():
@@ -60,3 +62,18 @@ def test_command_menus_list_known_commands_in_each_language():
             assert 3 <= len(description) <= 256
     assert dict(command_menu("fr"))["traitements"] == "Mes traitements en cours"
     assert dict(command_menu("en"))["treatments"] == "My current treatments"
+    assert "profil" in dict(command_menu("fr")) and "profile" in dict(command_menu("en"))
+    assert COMMANDS["profil"] == COMMANDS["profile"] == "profile"
+
+
+async def test_edited_message_gets_its_own_kind_message(engine):
+    for language, expected in (
+        ("fr", "Je ne lis que les nouveaux messages"),
+        ("en", "I only read new messages; send your correction as a new message"),
+    ):
+        chat = Chat(engine, user_id=4001 if language == "fr" else 4002, language=language)
+        await chat.onboard()
+        await chat.send(UnsupportedIn(what="edited_message"))
+        assert expected in chat.text
+        await chat.send(UnsupportedIn(what="sticker"))
+        assert expected not in chat.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import intake, onboarding, profiles, reminding
+from bot.engine import intake, onboarding, paging, profiles, reminding
 from bot.engine.answers import allergies, documents, fallback, labs, treatments, vaccines
 from bot.engine.answers import reminders as reminder_answers
 from bot.engine.answers.export import export
@@ -18,6 +18,8 @@ YES = frozenset(
     {"oui", "yes", "ok", "d accord", "daccord", "confirme", "confirmer", "yep", "ouais"}
 )
 NO = frozenset({"non", "no", "annule", "annuler", "cancel", "nope"})
+NOT_PAGED = frozenset({"delete", "export", "reminders.pause", "reminders.follow_up", "unknown"})
+"""Intents whose answer acts (or asks) rather than lists: never cut in pages."""
 
 
 def route(turn: Turn, event: Event | None) -> list[Reply]:
@@ -70,9 +72,6 @@ def command(turn: Turn, event: CommandIn) -> list[Reply]:
         return onboarding.ask_timezone(tr, turn.profile.timezone)
     if action == "profile":
         return profiles.command(turn, event.args)
-    if action == "vaccines":
-        facts = intake.load_facts(turn)
-        return [*vaccines.listing(facts, tr), *vaccines.due(facts, tr, turn.profile, turn.today)]
     return answer(turn, Intent(name=action), "")
 
 
@@ -103,6 +102,9 @@ def button(turn: Turn, event: ButtonIn) -> list[Reply]:
         prefs = turn.profile.reminders.model_copy(update={"enabled": data == "rem:on"})
         turn.save_profile(turn.profile.model_copy(update={"reminders": prefs}))
         return [Text(text=tr("reminders.now_on" if data == "rem:on" else "reminders.now_off"))]
+    if data.startswith(paging.MORE):
+        page = paging.more(turn, data, full_answer)
+        return page if page is not None else [Text(text=tr("more.expired"))]
     if data.startswith(profiles.SWITCH):
         return profiles.switch(turn, data)
     if data == "rem:list":
@@ -151,7 +153,15 @@ def text(turn: Turn, event: TextIn) -> list[Reply]:
 
 
 def answer(turn: Turn, intent: Intent, said: str) -> list[Reply]:
-    """The reply to an understood intent."""
+    """The reply to an understood intent, cut in pages when it is long."""
+    replies = full_answer(turn, intent, said)
+    if intent.name in STATEMENTS or intent.name in NOT_PAGED:
+        return replies
+    return paging.paged(turn, intent, said, replies)
+
+
+def full_answer(turn: Turn, intent: Intent, said: str) -> list[Reply]:
+    """The whole reply to an understood intent."""
     tr = turn.tr
     name = intent.name
     if name in STATEMENTS:
@@ -182,6 +192,8 @@ def answer(turn: Turn, intent: Intent, said: str) -> list[Reply]:
         return fallback.unknown(tr)
     facts = intake.load_facts(turn)
     today = turn.today
+    if name == "vaccines":
+        return [*vaccines.listing(facts, tr), *vaccines.due(facts, tr, turn.profile, today)]
     if name == "treatments.current":
         return treatments.current(facts, tr, today)
     if name == "treatments.past":

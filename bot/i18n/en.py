@@ -147,6 +147,10 @@ MESSAGES: dict[str, str] = {
     "treatments.none_current": "I have no current treatment in your record. Send a photo of a "
     'prescription or tell me "I take …".',
     "treatments.current_header": "Your current treatments ({n}):",
+    "more.button": "Show more ({page}/{pages})",
+    "more.page": "(page {page}/{pages})",
+    "more.expired": "This list is out of date: please ask your question again.",
+    "treatments.renewed": "{n} times, from {first} to {last}",
     "treatments.past_header_all": "Your past treatments:",
     "treatments.past_header": "Treatments taken between {start} and {end}:",
     "treatments.more_before": '… {n} older ones not shown (give a period, e.g. "in March 2024").',

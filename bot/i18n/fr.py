@@ -152,6 +152,10 @@ MESSAGES: dict[str, str] = {
     "treatments.none_current": "Je n'ai aucun traitement en cours dans votre carnet. Envoyez une "
     "photo d'ordonnance ou dites-moi « je prends … ».",
     "treatments.current_header": "Vos traitements en cours ({n}) :",
+    "more.button": "Voir plus ({page}/{pages})",
+    "more.page": "(page {page}/{pages})",
+    "more.expired": "Cette liste n'est plus à jour : reposez votre question.",
+    "treatments.renewed": "{n} fois, du {first} au {last}",
     "treatments.past_header_all": "Vos traitements passés :",
     "treatments.past_header": "Traitements pris entre le {start} et le {end} :",
     "treatments.more_before": "… {n} plus anciens non affichés (précisez une période, "

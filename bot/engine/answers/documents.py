@@ -34,14 +34,12 @@ def listing(facts: Facts, tr: Translator, kind: str | None = None) -> list[Reply
     if not docs:
         return [Text(text=tr("documents.none"))]
     docs.sort(key=day_of, reverse=True)
-    lines = [bullet(title(d, tr)) for d in docs[:20]]
-    more = "\n" + tr("documents.more", n=len(docs) - 20) if len(docs) > 20 else ""
+    lines = [bullet(title(d, tr)) for d in docs]  # long lists are cut in pages by the engine
     return [
         Text(
             text=tr("documents.header", n=len(docs))
             + "\n"
             + "\n".join(lines)
-            + more
             + "\n"
             + tr("documents.hint")
         )

@@ -25,9 +25,6 @@ from bot.engine.replies import Reply, Text
 from bot.i18n import Translator
 from store.records import Medication
 
-MAX_LINES = 30
-"""Past treatments listed at most (the most recent ones); a period narrows the list."""
-
 
 def describe(med: Medication, facts: Facts, tr: Translator, today: date) -> str:
     """One treatment line: name, posology in words, until when, source."""
@@ -71,21 +68,25 @@ def past(
         header = tr("treatments.past_header", start=tr.date(start), end=tr.date(end))
     if product:
         meds = [m for m in meds if matches(m, product)]
-    meds.sort(key=lambda m: start_of(m) or date.min)
     if not meds:
         return [Text(text=tr("treatments.none_past"))]
-    more = len(meds) - MAX_LINES
-    meds = meds[-MAX_LINES:]
-    lines = []
-    for med in meds:
-        begin = start_of(med)
-        since = tr("treatments.from", date=tr.date(begin)) if begin else ""
-        lines.append(
-            bullet(f"{med_label(med)} {since} ({cite(med, facts, tr)})".replace("  ", " "))
-        )
-    if more > 0:
-        lines.insert(0, tr("treatments.more_before", n=more))
-    return [Text(text=header + "\n" + "\n".join(lines))]
+    groups: dict[str, list[Medication]] = {}
+    for med in sorted(meds, key=lambda m: start_of(m) or date.min):
+        groups.setdefault(normalize(med_label(med)), []).append(med)  # renewals grouped
+    newest_first = sorted(groups.values(), key=lambda g: start_of(g[-1]) or date.min, reverse=True)
+    return [Text(text=header + "\n" + "\n".join(_past_line(g, facts, tr) for g in newest_first))]
+
+
+def _past_line(group: list[Medication], facts: Facts, tr: Translator) -> str:
+    """One past treatment (its renewals counted on the same line), newest source cited."""
+    latest = group[-1]
+    begin = start_of(group[0])
+    if len(group) > 1 and begin is not None:
+        last = start_of(latest) or begin
+        when = tr("treatments.renewed", n=len(group), first=tr.date(begin), last=tr.date(last))
+        return bullet(f"{med_label(latest)} — {when} ({cite(latest, facts, tr)})")
+    since = tr("treatments.from", date=tr.date(begin)) if begin else ""
+    return bullet(f"{med_label(latest)} {since} ({cite(latest, facts, tr)})".replace("  ", " "))
 
 
 def matches(med: Medication, product: str) -> bool:

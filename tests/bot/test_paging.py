@@ -1,0 +1,86 @@
+"""Long answers for a ten-year record come in readable pages with a "more" button."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.events import ButtonIn
+from bot.engine.paging import PAGE_CHARS, PAGE_ITEMS
+from bot.engine.replies import Text
+from tests.bot import history
+from tests.bot.conftest import Chat
+
+
+@pytest.fixture
+def ten(chat: Chat, store, clock) -> Chat:
+    with store.vault(chat.user.user_id) as vault:
+        history.ten_years(vault, clock.now())
+    return chat
+
+
+def _check_readable(chat: Chat) -> None:
+    texts = [r for r in chat.last if isinstance(r, Text)]
+    assert len(texts) == 1, chat.text
+    text = texts[0].text
+    assert len(text) <= PAGE_CHARS + 200
+    assert sum(1 for line in text.split("\n") if line.startswith("• ")) <= PAGE_ITEMS
+
+
+async def test_documents_list_pages_newest_first_until_the_end(ten: Chat):
+    first = await ten.say("/documents")
+    _check_readable(ten)
+    assert "2026" in first.split("\n")[1]  # the newest document opens the list
+    seen = {line for line in first.split("\n") if line.startswith("• ")}
+    pages = 1
+    while True:
+        try:
+            button = ten.button("Voir plus")
+        except AssertionError:
+            break
+        assert len(button.data.encode()) <= 64 and button.data.startswith("more:")
+        text = await ten.press("Voir plus")
+        _check_readable(ten)
+        lines = {line for line in text.split("\n") if line.startswith("• ")}
+        assert lines and not lines & seen  # each page shows new documents
+        seen |= lines
+        pages += 1
+    assert pages > 3 and len(seen) > 100  # every document reachable, page by page
+
+
+async def test_past_treatments_grouped_newest_first(ten: Chat):
+    text = await ten.say("quels traitements ai-je pris ?")
+    _check_readable(ten)
+    lines = [line for line in text.split("\n") if line.startswith("• ")]
+    assert all(" fois, du " in line for line in lines)  # renewals grouped on one line
+    assert len(lines) == len(set(line.split(" — ")[0] for line in lines))
+    assert "2026" in lines[0]
+
+
+async def test_english_pages(engine, store, clock):
+    en = Chat(engine, user_id=5005, language="en")
+    with store.vault(en.user.user_id) as vault:
+        history.ten_years(vault, clock.now())
+        profile = vault.get_profile()
+        vault.save_profile(profile.model_copy(update={"language": history.Language.EN}))
+    await en.say("/documents")
+    _check_readable(en)
+    text = await en.press("Show more")
+    _check_readable(en)
+    assert "(page 2/" in text and en.button("Show more (3/")
+
+
+async def test_outdated_or_foreign_more_button_is_refused(ten: Chat):
+    await ten.say("/documents")
+    data = ten.button("Voir plus").data
+    await ten.say("/aide")
+    await ten.send(ButtonIn(data=data.rsplit(":", 1)[0] + ":00000000"))
+    assert "plus à jour" in ten.text
+    await ten.send(ButtonIn(data="more:999:" + data.rsplit(":", 1)[1]))
+    assert "plus à jour" in ten.text
+
+
+async def test_short_answers_have_no_button(chat: Chat, store, clock):
+    with store.vault(chat.user.user_id) as vault:
+        history.basic(vault, clock.now())
+    await chat.say("/documents")
+    assert all(not r.buttons for r in chat.last if isinstance(r, Text))

@@ -188,6 +188,7 @@ def _compact(model: BaseModel) -> bytes:
 
 
 _gc_lock = threading.Lock()
+_PROMOTE_AFTER = 10_000  # young objects left by a pause worth promoting at once (not a few gets)
 _gc_pausers = 0
 _gc_was_enabled = False
 
@@ -199,8 +200,8 @@ def gc_paused() -> Iterator[None]:
     It is re-enabled when the last concurrent bulk load ends, only if it was enabled before
     (a caller may pause it around several loads). What was built meanwhile is then moved to
     the oldest generation at once (``gc.freeze`` then ``gc.unfreeze``, skipped if the
-    application keeps frozen objects): otherwise the next young collections would traverse
-    every new record once more, right after the load.
+    application keeps frozen objects, or when little was built): otherwise the next young
+    collections would traverse every new record once more, right after the load.
     """
     global _gc_pausers, _gc_was_enabled
     with _gc_lock:
@@ -214,7 +215,7 @@ def gc_paused() -> Iterator[None]:
         with _gc_lock:
             _gc_pausers -= 1
             if _gc_pausers == 0:
-                if gc.get_freeze_count() == 0:  # nobody else froze objects: ours to use
+                if gc.get_count()[0] >= _PROMOTE_AFTER and gc.get_freeze_count() == 0:
                     gc.freeze()  # O(1): what the load built goes to the oldest generation,
                     gc.unfreeze()  # not through two more traversals as young objects
                 if _gc_was_enabled:

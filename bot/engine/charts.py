@@ -1,4 +1,8 @@
-"""Lab trend charts: a PNG line of values over time with the reference band (matplotlib Agg)."""
+"""Lab trend charts: a PNG line of values over time with the reference band (matplotlib Agg).
+
+matplotlib is imported on the first chart (or at ``warm_up``, which the services run in the CPU
+executor), not with the engine: ``carnet run`` and ``carnet chat`` start without paying for it.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,6 @@ import io
 import math
 from datetime import date
 from functools import lru_cache
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 MAX_POINTS = 200
 """Beyond this many values the chart shows an even sample (and always the latest one)."""
@@ -58,6 +59,9 @@ def _render(
     # Cheap on purpose: fixed tick positions and labels, a fixed legend place and the title as
     # figure text. matplotlib's automatic layout (date locators, autofmt_xdate, legend "best",
     # title placement) measured text dozens of times and cost most of the 100-300 ms.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(6.4, 3.6), dpi=90)
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0.11, 0.14, 0.86, 0.75))

@@ -28,6 +28,7 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from extraction.options import ExtractionOptions
+from extraction.parse.confusions import value_candidates
 from extraction.parse.dates import find_dates
 from extraction.parse.lines import Line, flag, provenance
 from extraction.parse.patterns.false_positives import is_header_line
@@ -385,6 +386,23 @@ def _restore_decimals(row: _Row, test: LabTest) -> list[str]:
     return changed
 
 
+def _check_digits(row: _Row) -> str | None:
+    """Flag reason for a value that does not fit its printed range (``0,48`` read ``8,48``): the
+    one single-digit substitution inside the range is taken (``ocr_corrected``); with none or
+    several, the value is kept as read (``implausible_value``)."""
+    if row.value is None or not row.value_text or row.range is None:
+        return None
+    low, high = row.range.low, row.range.high
+    if _plausible(row.value, low, high):
+        return None
+    digits = row.value_text.lstrip("<>=≤≥ ")
+    candidates = value_candidates(digits, low, high)
+    if len(candidates) == 1:
+        row.value = candidates[0]
+        return "ocr_corrected"
+    return "implausible_value"
+
+
 def interpret(
     value: float | None, reference: ReferenceRange | None, written: str | None
 ) -> Interpretation | None:
@@ -452,6 +470,7 @@ def parse_lab_report(
         restored: list[str] = []
         if test is not None:
             restored = _restore_decimals(row, test)
+        checked = None if "value" in restored else _check_digits(row)
         result = LabResult(
             name=row.name,
             normalized_name=test.fr if test else None,
@@ -474,7 +493,9 @@ def parse_lab_report(
         for field_name in restored:
             shown = row.value_text if field_name == "value" else row.range and row.range.text
             flags.append(flag(field_name, "decimal_restored", shown, 0.5))
-        if row.value is None:
+        if checked is not None:
+            flags.append(flag("value", checked, row.value_text, min(value_confidence, 0.5)))
+        elif row.value is None:
             flags.append(flag("value", "missing", None, 0.0))
         elif value_confidence < options.confidence_threshold:
             flags.append(flag("value", "low_confidence", row.value_text, value_confidence))

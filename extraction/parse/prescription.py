@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extraction.options import ExtractionOptions
+from extraction.parse.confusions import check_strength
 from extraction.parse.dates import find_dates
 from extraction.parse.lines import Line, flag, provenance
 from extraction.parse.patterns.false_positives import is_header_line
@@ -268,11 +269,15 @@ def _field_flags(
             flags.append(flag("name", "low_confidence", item.name, min(score, name_conf)))
     elif name_conf < threshold:
         flags.append(flag("name", "low_confidence", item.name, name_conf))
-    if medication.strength:
-        at = max(line.text.find(medication.strength), 0)
-        strength_conf = line.span_confidence(at, at + len(medication.strength))
-        if strength_conf < threshold:
-            flags.append(flag("strength", "low_confidence", medication.strength, strength_conf))
+    if item.strength:
+        at = max(line.text.find(item.strength), 0)
+        strength_conf = line.span_confidence(at, at + len(item.strength))
+        checked, reason = check_strength(item.strength, item.match.strengths if item.match else [])
+        if reason is not None:
+            medication.strength = checked
+            flags.append(flag("strength", reason, item.strength, min(strength_conf, 0.5)))
+        elif strength_conf < threshold:
+            flags.append(flag("strength", "low_confidence", item.strength, strength_conf))
     return flags
 
 

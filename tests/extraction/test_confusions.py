@@ -1,0 +1,82 @@
+"""OCR digit confusions: a strength or lab value that does not fit is corrected only when one
+candidate fits, and always asked back."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.options import ExtractionOptions
+from extraction.parse import parse_text
+from extraction.parse.confusions import check_strength, value_candidates
+
+OPTIONS = ExtractionOptions()
+
+RX = """Docteur Jean MARTIN
+Lyon, le 3 mars 2026
+TAHOR {strength} comprimé pelliculé
+1 cp le soir
+Dr Jean Martin"""
+
+LAB = """Laboratoire de Biologie Médicale Exemple
+Prélevé le 04/05/2025
+Analyse Résultat Unités Valeurs de référence
+{row}
+Résultats validés par le biologiste."""
+
+
+@pytest.mark.parametrize(
+    ("written", "known", "kept", "reason"),
+    [
+        ("19 mg", ["10 mg", "20 mg"], "10 mg", "ocr_corrected"),  # 0 read as 9
+        ("88 mg", ["80 mg", "40 mg"], "80 mg", "ocr_corrected"),  # 0 read as 8
+        ("20 mg", ["10 mg", "20 mg"], "20 mg", None),
+        ("1 g", ["1000 mg"], "1 g", None),  # same strength in another unit
+        ("75 µg", ["100 microgrammes"], "75 µg", None),  # the reference lacks it: no guess
+        ("160 mg", ["100 mg", "150 mg"], "160 mg", "uncertain_strength"),  # two candidates
+        ("500 mg", [], "500 mg", None),
+    ],
+)
+def test_strength_checked_against_the_reference(written, known, kept, reason):
+    assert check_strength(written, known) == (kept, reason)
+
+
+def test_misread_strength_is_corrected_and_asked_back():
+    doc = parse_text(RX.format(strength="19 mg"), "rx-c", OPTIONS)
+    (tahor,) = doc.medications
+    assert tahor.strength == "10 mg"
+    flags = {(f.field, f.reason, f.value) for f in tahor.needs_confirmation}
+    assert ("strength", "ocr_corrected", "19 mg") in flags
+
+
+def test_known_strength_is_not_flagged():
+    doc = parse_text(RX.format(strength="40 mg"), "rx-d", OPTIONS)
+    (tahor,) = doc.medications
+    assert tahor.strength == "40 mg"
+    assert not [f for f in tahor.needs_confirmation if f.field == "strength"]
+
+
+def test_value_candidates_inside_the_printed_range():
+    assert value_candidates("8,48", 0.2, 1.0) == [0.48]
+    assert value_candidates("0,05", 0.27, 4.2) == [0.65, 0.85, 0.95]
+
+
+def test_lab_value_with_zero_read_as_eight_is_corrected_and_asked_back():
+    doc = parse_text(LAB.format(row="Monocytes 8,48 G/L 0,20 - 1,00"), "lab-c", OPTIONS)
+    (result,) = doc.lab_results
+    assert result.value == 0.48
+    reasons = {(f.field, f.reason, f.value) for f in result.needs_confirmation}
+    assert ("value", "ocr_corrected", "8,48") in reasons
+
+
+def test_truly_abnormal_value_is_kept_and_asked_back():
+    doc = parse_text(LAB.format(row="Plaquettes 18 G/L 150 - 400"), "lab-d", OPTIONS)
+    (result,) = doc.lab_results
+    assert result.value == 18
+    assert any(f.reason == "implausible_value" for f in result.needs_confirmation)
+
+
+def test_value_inside_its_range_is_left_alone():
+    doc = parse_text(LAB.format(row="Monocytes 0,48 G/L 0,20 - 1,00"), "lab-e", OPTIONS)
+    (result,) = doc.lab_results
+    assert result.value == 0.48
+    assert not [f for f in result.needs_confirmation if f.field == "value"]

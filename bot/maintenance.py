@@ -24,6 +24,13 @@ def _database_is_keyed(settings: Settings) -> bool:
     return store.database_is_keyed(url)
 
 
+def _has_data(settings: Settings) -> bool:
+    """Whether the database holds data under a master key (without creating an SQLite file)."""
+    if _embedded(settings):
+        return _database_is_keyed(settings)
+    return store.database_is_keyed(settings.effective_database_url)
+
+
 def load_master_key(settings: Settings, *, create: bool | None = None) -> bytes:
     """The master key from ``CARNET_MASTER_KEY`` or the key file.
 
@@ -60,8 +67,12 @@ def rotate_keys(settings: Settings, *, batch: int = 200, max_batches: int | None
     the environment. Stop the bot while rotating (running instances keep the old key).
 
     Returns:
-        0 when the rotation is complete, 3 when ``max_batches`` stopped it early.
+        0 when the rotation is complete (or there is nothing to rotate yet), 3 when
+        ``max_batches`` stopped it early.
     """
+    if not _has_data(settings):  # never opened by carnet: no data key, no key-check value
+        print("nothing to rotate: the database has no data yet")
+        return 0
     url = settings.effective_database_url
     key_file = settings.effective_key_file
     env_mode = settings.master_key is not None

@@ -21,6 +21,7 @@ previous value is never taken for the current one. Test names are matched to the
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -110,6 +111,38 @@ def fix_unit(written: str | None, expected: str | None) -> str | None:
     if _unit_key(written) == _unit_key(expected):
         return expected
     return written
+
+
+#: A unit read this close to the test's usual unit (rapidfuzz ratio) is a misreading of it.
+_UNIT_SNAP_SCORE = 60.0
+
+
+@functools.cache
+def _known_units() -> frozenset[str]:
+    return frozenset(_unit_key(t.unit) for t in lab_tests() if t.unit)
+
+
+def snap_unit(written: str | None, expected: str | None) -> tuple[str | None, str | None]:
+    """(unit, flag reason or None): ``written`` snapped to the test's usual unit ``expected``.
+
+    ``g/t`` for ``g/L``, ``U/L`` for ``UI/L``, ``ml/min/1`` for ``mL/min/1,73 m²`` are snapped
+    and flagged ``unit_corrected``; a unit another test uses (``ng/mL`` for ferritin) is a lab's
+    own choice and kept; an unknown unit far from the usual one is kept and flagged
+    ``unknown_unit``; a missing ``%`` is put back, flagged ``unit_assumed``.
+    """
+    if not written and expected == "%":
+        return expected, "unit_assumed"  # a lone "%" is the glyph OCR drops most
+    if not written or not expected:
+        return written, None
+    fixed = fix_unit(written, expected)
+    if fixed == expected:
+        return expected, None
+    key, usual = _unit_key(written), _unit_key(expected)
+    if key in _known_units():
+        return written, None
+    if fuzz.ratio(key, usual) >= _UNIT_SNAP_SCORE or (len(key) >= 4 and usual.startswith(key)):
+        return expected, "unit_corrected"
+    return written, "unknown_unit"
 
 
 def trim_leaders(name: str) -> str:
@@ -471,13 +504,14 @@ def parse_lab_report(
         if test is not None:
             restored = _restore_decimals(row, test)
         checked = None if "value" in restored else _check_digits(row)
+        unit, unit_reason = snap_unit(row.unit, test.unit if test else None)
         result = LabResult(
             name=row.name,
             normalized_name=test.fr if test else None,
             loinc=test.loinc if test else None,
             value=row.value,
             value_text=row.value_text,
-            unit=fix_unit(row.unit, test.unit if test else None),
+            unit=unit,
             reference_range=row.range,
             interpretation=interpret(row.value, row.range, row.flag),
             effective_date=effective,
@@ -493,6 +527,8 @@ def parse_lab_report(
         for field_name in restored:
             shown = row.value_text if field_name == "value" else row.range and row.range.text
             flags.append(flag(field_name, "decimal_restored", shown, 0.5))
+        if unit_reason is not None:
+            flags.append(flag("unit", unit_reason, row.unit, 0.5))
         if checked is not None:
             flags.append(flag("value", checked, row.value_text, min(value_confidence, 0.5)))
         elif row.value is None:

@@ -80,3 +80,22 @@ def test_value_inside_its_range_is_left_alone():
     (result,) = doc.lab_results
     assert result.value == 0.48
     assert not [f for f in result.needs_confirmation if f.field == "value"]
+
+
+@pytest.mark.parametrize(
+    ("row", "unit", "reason"),
+    [
+        ("Glycémie à jeun 0,97 g/t 0,70 - 1,10", "g/L", "unit_corrected"),
+        ("ALAT 16 U/L < 45", "UI/L", "unit_corrected"),
+        ("DFG estimé 83 ml/min/1 > 60", "mL/min/1,73 m²", "unit_corrected"),
+        ("Créatinine 87 pimol/L 60 - 110", "µmol/L", "unit_corrected"),
+        ("Ferritine 120 ng/mL 30 - 400", "ng/mL", None),  # another lab's unit is kept
+        ("Taux de prothrombine 91 70 - 100", "%", "unit_assumed"),
+    ],
+)
+def test_misread_unit_is_snapped_to_the_usual_one(row, unit, reason):
+    doc = parse_text(LAB.format(row=row), "lab-u", OPTIONS)
+    (result,) = doc.lab_results
+    assert result.unit == unit
+    reasons = [f.reason for f in result.needs_confirmation if f.field == "unit"]
+    assert reasons == ([reason] if reason else [])

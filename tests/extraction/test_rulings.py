@@ -81,3 +81,15 @@ def test_ruled_vaccination_table_is_read_row_by_row():
     assert dates >= {date(2014, 6, 15), date(2015, 3, 20), date(2015, 7, 3), date(2017, 3, 16)}
     lots = {v.lot_number for v in document.vaccinations}
     assert {"BPP7304", "X24202", "T99095"} <= lots
+
+
+def test_lone_separator_lines_are_kept():
+    # A lab report's rule under its header is no table grid: the page is left as it is.
+    image = ruled_table()
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 390, 2480, 1400), fill=255)
+    draw.line([(200, 500), (2280, 500)], fill=0, width=3)
+    gray = np.asarray(image, dtype=np.uint8)
+    cleaned, changed = remove_rules(gray, 32.0)
+    assert changed == 0
+    assert np.array_equal(cleaned, gray)

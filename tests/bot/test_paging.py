@@ -84,3 +84,12 @@ async def test_short_answers_have_no_button(chat: Chat, store, clock):
         history.basic(vault, clock.now())
     await chat.say("/documents")
     assert all(not r.buttons for r in chat.last if isinstance(r, Text))
+
+
+async def test_lab_values_over_years_newest_first_in_pages(ten: Chat):
+    text = await ten.say("mes glycémies depuis 2016")
+    _check_readable(ten)
+    lines = [line for line in text.split("\n") if line.startswith("• ")]
+    assert len(lines) == 15 and "décembre 2025" in lines[0]  # the newest value first
+    second = await ten.press("Voir plus")
+    assert "2025" not in second.split("\n")[1] and "(page 2/" in second

@@ -103,7 +103,7 @@ def value(
                     source=cite(r, facts, tr),
                 )
             )
-            for r in within
+            for r in reversed(within)  # newest first: a long list is cut in pages
         ]
         return [Text(text=tr("labs.values_header", name=name) + "\n" + "\n".join(lines))]
     latest = results[-1]

@@ -13,6 +13,7 @@
 | il y a 2 ans / 2 years ago                       | that day to today                       |
 | depuis janvier / since January                   | start to today                          |
 | entre janvier et mars / between Jan and March    | first to last month                     |
+| entre 2016 et 2020 / from 2016 to 2020           | 1 January to 31 December (or today)     |
 | le 3 mars, du 03/03/2026 / on March 3rd          | that day (start == end)                 |
 | hier, aujourd'hui / yesterday, today             | that day                                |
 
@@ -219,6 +220,11 @@ def find_period(text: str, today: date) -> Range | None:
         y2 = int(match[4]) if match[4] else _last_month_named(m2, today)
         y1 = int(match[2]) if match[2] else (y2 if m1 <= m2 else y2 - 1)
         return month_range(y1, m1)[0], month_range(y2, m2)[1]
+    match = re.search(r"\b(?:entre|between|de|from)\s+(\d{4})\s+(?:et|and|a|to)\s+(\d{4})\b", text)
+    if match and int(match[1]) <= int(match[2]):
+        last = int(match[2])
+        end = date(last, 12, 31) if last != today.year else today
+        return date(int(match[1]), 1, 1), end
     match = re.search(rf"\b(?:depuis|since)\s+(?:le mois de\s+)?{_M}(?:\s+(\d{{4}}))?", text)
     if match:
         month = MONTHS[match[1]]

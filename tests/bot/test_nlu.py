@@ -71,6 +71,16 @@ TODAY = date(2026, 3, 10)
         ("I take warfarin each night", "state.treatment", {"product": "warfarin"}),
         ("I just got the flu jab", "state.vaccination", {"vaccine": "influenza", "start": TODAY}),
         ("qu'est-ce que tu sais faire ?", "help", {}),
+        (
+            "ma glycémie entre 2016 et 2026",
+            "labs.value",
+            {"test": "glucose", "start": date(2016, 1, 1), "end": TODAY},
+        ),
+        (
+            "what did I take from 2018 to 2020?",
+            "treatments.past",
+            {"start": date(2018, 1, 1), "end": date(2020, 12, 31)},
+        ),
     ],
 )
 def test_annotated_examples(text, intent, slots):

@@ -12,7 +12,7 @@ reference lists only some strengths of a product (Levothyrox 75 µg is missing).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 #: For a digit as read, the digits it is often a misreading of (Tesseract, photographed pages).
 DIGIT_CONFUSIONS: dict[str, str] = {
@@ -105,14 +105,19 @@ def within(value: float, low: float | None, high: float | None) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
-def value_candidates(value_text: str, low: float | None, high: float | None) -> list[float]:
-    """Single-digit substitutions of ``value_text`` that lie inside the printed range."""
+def candidates_where(value_text: str, accept: Callable[[float], bool]) -> list[float]:
+    """Single-digit substitutions of ``value_text`` (as numbers) that ``accept`` takes."""
     found: set[float] = set()
     for candidate in substitutions(value_text):
         try:
             number = float(candidate.replace(",", ".").replace(":", "."))
         except ValueError:
             continue
-        if within(number, low, high):
+        if accept(number):
             found.add(number)
     return sorted(found)
+
+
+def value_candidates(value_text: str, low: float | None, high: float | None) -> list[float]:
+    """Single-digit substitutions of ``value_text`` that lie inside the printed range."""
+    return candidates_where(value_text, lambda number: within(number, low, high))

@@ -29,7 +29,7 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from extraction.options import ExtractionOptions
-from extraction.parse.confusions import value_candidates
+from extraction.parse.confusions import candidates_where, value_candidates, within
 from extraction.parse.dates import find_dates
 from extraction.parse.lines import Line, flag, provenance
 from extraction.parse.patterns.false_positives import is_header_line
@@ -419,16 +419,62 @@ def _restore_decimals(row: _Row, test: LabTest) -> list[str]:
     return changed
 
 
+def _any_number(number: float) -> bool:
+    return True
+
+
+def _check_range_digits(row: _Row, test: LabTest) -> bool:
+    """Put back a range bound one digit confusion away from the test's usual bound (``(48 - 130)``
+    for alkaline phosphatase's ``(40 - 130)``); whether it changed (then asked back)."""
+    reference = row.range
+    if reference is None or not reference.text:
+        return False
+    numbers = re.findall(r"\d+(?:[.,:]\d+)?", reference.text)
+    names = [n for n in ("low", "high") if getattr(reference, n) is not None]
+    if len(numbers) != len(names):
+        return False
+    bounds = {"low": reference.low, "high": reference.high}
+    changed = False
+    for name, text in zip(names, numbers, strict=True):
+        usual = test.low if name == "low" else test.high
+        if usual is None or bounds[name] == usual:
+            continue
+        if any(abs(number - usual) < 1e-9 for number in candidates_where(text, _any_number)):
+            bounds[name] = usual
+            changed = True
+    if changed:
+        row.range = ReferenceRange(low=bounds["low"], high=bounds["high"], text=reference.text)
+    return changed
+
+
 def _check_digits(row: _Row) -> str | None:
     """Flag reason for a value that does not fit its printed range (``0,48`` read ``8,48``): the
     one single-digit substitution inside the range is taken (``ocr_corrected``); with none or
-    several, the value is kept as read (``implausible_value``)."""
+    several, the value is kept as read (``implausible_value``). A value inside the range beside a
+    printed H or L is checked the same way against the side the flag names (``flag_mismatch``
+    when no single candidate fits)."""
     if row.value is None or not row.value_text or row.range is None:
         return None
     low, high = row.range.low, row.range.high
+    digits = row.value_text.lstrip("<>=≤≥ ")
+    written = row.flag or ""
+    if written in {"H", "L"} and within(row.value, low, high):
+        # "18,9 L (12,0 - 22,0)": the printed flag says the value is out of range
+
+        def on_flagged_side(number: float) -> bool:
+            if not _plausible(number, low, high):
+                return False
+            if written == "L":
+                return low is not None and number < low
+            return high is not None and number > high
+
+        candidates = candidates_where(digits, on_flagged_side)
+        if len(candidates) == 1:
+            row.value = candidates[0]
+            return "ocr_corrected"
+        return "flag_mismatch"
     if _plausible(row.value, low, high):
         return None
-    digits = row.value_text.lstrip("<>=≤≥ ")
     candidates = value_candidates(digits, low, high)
     if len(candidates) == 1:
         row.value = candidates[0]
@@ -503,6 +549,8 @@ def parse_lab_report(
         restored: list[str] = []
         if test is not None:
             restored = _restore_decimals(row, test)
+            if "reference_range" not in restored and _check_range_digits(row, test):
+                restored.append("range_digits")
         checked = None if "value" in restored else _check_digits(row)
         unit, unit_reason = snap_unit(row.unit, test.unit if test else None)
         result = LabResult(
@@ -525,6 +573,10 @@ def parse_lab_report(
         elif min(score, name_confidence) < options.confidence_threshold:
             flags.append(flag("name", "low_confidence", row.name, min(score, name_confidence)))
         for field_name in restored:
+            if field_name == "range_digits":
+                written = row.range.text if row.range else None
+                flags.append(flag("reference_range", "ocr_corrected", written, 0.5))
+                continue
             shown = row.value_text if field_name == "value" else row.range and row.range.text
             flags.append(flag(field_name, "decimal_restored", shown, 0.5))
         if unit_reason is not None:

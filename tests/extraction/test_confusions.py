@@ -8,6 +8,7 @@ import pytest
 from extraction.options import ExtractionOptions
 from extraction.parse import parse_text
 from extraction.parse.confusions import check_strength, value_candidates
+from store.records import Interpretation
 
 OPTIONS = ExtractionOptions()
 
@@ -99,3 +100,35 @@ def test_misread_unit_is_snapped_to_the_usual_one(row, unit, reason):
     assert result.unit == unit
     reasons = [f.reason for f in result.needs_confirmation if f.field == "unit"]
     assert reasons == ([reason] if reason else [])
+
+
+def test_value_contradicting_its_printed_flag_is_corrected_and_asked_back():
+    doc = parse_text(LAB.format(row="T4 libre 18,9 L pmol/L (12,0 - 22,0)"), "lab-f", OPTIONS)
+    (result,) = doc.lab_results
+    assert result.value == 10.9
+    assert result.interpretation is Interpretation.LOW
+    assert ("value", "ocr_corrected") in {(f.field, f.reason) for f in result.needs_confirmation}
+
+
+def test_flag_contradiction_without_a_single_candidate_is_only_asked_back():
+    doc = parse_text(LAB.format(row="Potassium 4,2 H mmol/L (3,5 - 5,1)"), "lab-g", OPTIONS)
+    (result,) = doc.lab_results
+    assert result.value == 4.2
+    assert "flag_mismatch" in {f.reason for f in result.needs_confirmation}
+
+
+def test_range_bound_one_confusion_from_the_usual_bound_is_put_back():
+    row = "Phosphatases alcalines 81 UI/L (48 - 130)"
+    (result,) = parse_text(LAB.format(row=row), "lab-h", OPTIONS).lab_results
+    assert result.reference_range is not None
+    assert (result.reference_range.low, result.reference_range.high) == (40, 130)
+    flags = {(f.field, f.reason) for f in result.needs_confirmation}
+    assert ("reference_range", "ocr_corrected") in flags
+
+
+def test_a_lab_s_own_range_is_kept():
+    row = "Phosphatases alcalines 81 UI/L (35 - 104)"
+    (result,) = parse_text(LAB.format(row=row), "lab-i", OPTIONS).lab_results
+    assert result.reference_range is not None
+    assert (result.reference_range.low, result.reference_range.high) == (35, 104)
+    assert result.needs_confirmation == []

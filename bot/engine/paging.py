@@ -38,12 +38,11 @@ Answerer = Callable[[Turn, Intent, str], list[Reply]]
 
 def paged(turn: Turn, intent: Intent, said: str, replies: list[Reply]) -> list[Reply]:
     """The first page of ``replies``; remembers the question when there is more to show."""
-    page, pages = _page(replies, 0, turn.tr)
+    question = _encode(intent, said)
+    page, pages = _page(replies, 0, _tag(question), turn.tr)
     if pages > 1:
-        question = _encode(intent, said)
         data = {**turn.state.data, QUESTION_KEY: question}
         turn.set_state(turn.state.model_copy(update={"data": data}))
-        return _with_button(page, 1, pages, _tag(question), turn.tr)
     return page
 
 
@@ -54,13 +53,11 @@ def more(turn: Turn, data: str, answer: Answerer) -> list[Reply] | None:
     if not number.isdigit() or question is None or _tag(question) != tag:
         return None
     intent, said = _decode(question)
-    page, pages = _page(answer(turn, intent, said), int(number), turn.tr)
-    if int(number) >= pages:
-        return None
-    return _with_button(page, int(number) + 1, pages, tag, turn.tr)
+    page, pages = _page(answer(turn, intent, said), int(number), tag, turn.tr)
+    return page if int(number) < pages else None
 
 
-def _page(replies: list[Reply], number: int, tr: Translator) -> tuple[list[Reply], int]:
+def _page(replies: list[Reply], number: int, tag: str, tr: Translator) -> tuple[list[Reply], int]:
     """Page ``number`` of the answer (its first long text cut in pages) and how many pages."""
     for index, reply in enumerate(replies):
         if isinstance(reply, Text) and _too_long(reply.text):
@@ -70,7 +67,11 @@ def _page(replies: list[Reply], number: int, tr: Translator) -> tuple[list[Reply
             text = chunks[number]
             if number > 0:
                 text += "\n" + tr("more.page", page=number + 1, pages=len(chunks))
-            cut = reply.model_copy(update={"text": text})
+            buttons = list(reply.buttons)
+            if number + 1 < len(chunks):
+                label = tr("more.button", page=number + 2, pages=len(chunks))
+                buttons.append([Button(label=label, data=f"{MORE}{number + 1}:{tag}")])
+            cut = reply.model_copy(update={"text": text, "buttons": buttons})
             if number == 0:
                 return [*replies[:index], cut, *replies[index + 1 :]], len(chunks)
             return [cut], len(chunks)
@@ -112,24 +113,6 @@ def split(text: str) -> list[str]:
     if tail:
         texts[-1] += "\n" + "\n".join(tail)
     return texts
-
-
-def _with_button(
-    replies: list[Reply], next_page: int, pages: int, tag: str, tr: Translator
-) -> list[Reply]:
-    if next_page >= pages:
-        return replies
-    for index in range(len(replies) - 1, -1, -1):
-        reply = replies[index]
-        if isinstance(reply, Text) and not reply.buttons:
-            button = Button(
-                label=tr("more.button", page=next_page + 1, pages=pages),
-                data=f"{MORE}{next_page}:{tag}",
-            )
-            replies = list(replies)
-            replies[index] = reply.model_copy(update={"buttons": [[button]]})
-            break
-    return replies
 
 
 def _tag(question: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine.events import ButtonIn
-from bot.engine.paging import PAGE_CHARS, PAGE_ITEMS
+from bot.engine.paging import PAGE_CHARS, PAGE_ITEMS, split
 from bot.engine.replies import Text
 from tests.bot import history
 from tests.bot.conftest import Chat
@@ -93,3 +93,16 @@ async def test_lab_values_over_years_newest_first_in_pages(ten: Chat):
     assert len(lines) == 15 and "décembre 2025" in lines[0]  # the newest value first
     second = await ten.press("Voir plus")
     assert "2025" not in second.split("\n")[1] and "(page 2/" in second
+
+
+def test_split_keeps_the_header_on_every_page_and_the_hint_on_the_last():
+    items = [f"• item {i} " + "x" * (i % 7) * 60 for i in range(100)]
+    pages = split("Header:\n" + "\n".join(items) + "\nHint at the end")
+    assert len(pages) > 6
+    for page in pages:
+        lines = page.split("\n")
+        assert lines[0] == "Header:"
+        assert len(page) <= PAGE_CHARS and sum(line.startswith("• ") for line in lines) <= 15
+    assert pages[-1].endswith("Hint at the end") and "Hint" not in pages[0]
+    shown = [line for page in pages for line in page.split("\n") if line.startswith("• ")]
+    assert shown == items  # nothing lost, nothing repeated, order kept

@@ -26,47 +26,9 @@ import calendar
 import re
 from datetime import date, timedelta
 
-MONTHS: dict[str, int] = {
-    "janvier": 1,
-    "janv": 1,
-    "january": 1,
-    "jan": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "february": 2,
-    "feb": 2,
-    "mars": 3,
-    "march": 3,
-    "mar": 3,
-    "avril": 4,
-    "april": 4,
-    "apr": 4,
-    "mai": 5,
-    "may": 5,
-    "juin": 6,
-    "june": 6,
-    "jun": 6,
-    "juillet": 7,
-    "juil": 7,
-    "july": 7,
-    "jul": 7,
-    "aout": 8,
-    "august": 8,
-    "aug": 8,
-    "septembre": 9,
-    "sept": 9,
-    "september": 9,
-    "sep": 9,
-    "octobre": 10,
-    "oct": 10,
-    "october": 10,
-    "novembre": 11,
-    "nov": 11,
-    "november": 11,
-    "decembre": 12,
-    "dec": 12,
-    "december": 12,
-}
+from bot.engine.delays import NUMBERS
+from extraction.parse.dates import MONTHS
+
 MONTH_WORDS = sorted(MONTHS, key=len, reverse=True)
 _M = "(" + "|".join(MONTH_WORDS) + ")"
 
@@ -103,25 +65,7 @@ UNITS = {
     "years": "y",
 }
 _U = "(" + "|".join(sorted(UNITS, key=len, reverse=True)) + ")"
-NUMBER_WORDS = {
-    "un": 1,
-    "une": 1,
-    "a": 1,
-    "one": 1,
-    "deux": 2,
-    "two": 2,
-    "trois": 3,
-    "three": 3,
-    "quatre": 4,
-    "four": 4,
-    "cinq": 5,
-    "five": 5,
-    "six": 6,
-    "dix": 10,
-    "ten": 10,
-    "douze": 12,
-    "twelve": 12,
-}
+NUMBER_WORDS = NUMBERS
 _N = r"(\d{1,2}|" + "|".join(NUMBER_WORDS) + ")"
 
 Range = tuple[date, date]

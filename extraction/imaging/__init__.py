@@ -12,8 +12,10 @@ orientation      ink tests 12/12 right in 0.3 s; OSD 6/12     yes (OSD only brea
 deskew           scan turned 2.5 degrees: CER 0.003 -> 0.333  yes (photos: no change)
 illumination     CER 0.024 -> 3.17 on Telegram photos         yes
 resampling       CER 0.024 -> 0.058 on Telegram photos        yes
-binarisation     Telegram (upscaled) CER 0.024 -> 0.064;      only pages not upscaled, for
-                 3000 px photos 0.009 -> 0.003 and 3x faster  Tesseract (``binarize_unscaled``)
+binarisation     Telegram (upscaled) CER 0.024 -> 0.064;      scanned pages not upscaled,
+                 3000 px photos 0.009 -> 0.003 and 3x faster  for Tesseract only
+                 but photo digits 0 -> 8/6 (lab values 0.91   (``binarize_unscaled``, set by
+                 -> 0.88, strengths 1.00 -> 0.85)             ``extraction.api``)
 table rulings    psm 6 read only the title of ruled tables:   yes (``rules``)
                  vaccination F1 0.12-0.40 without removal
 ===============  ===========================================  ==============================

@@ -82,6 +82,8 @@ _SECTION = re.compile(
 )
 _GLUED = re.compile(r"^[°:;]+")
 _EDGE_JUNK = re.compile(r"^[\s|!\[\]{}]+")
+# A photo's page edge read as one stray mark before the test name: "4 TCMH", "x Hématocrite".
+_LEAD_JUNK = re.compile(r"^\s*(?:[^\sA-Za-zÀ-ÿ(<>]{1,2}|[A-Za-zÀ-ÿ])\s+(?=[A-Za-zÀ-ÿ]{3,})")
 _NOT_UNIT = {"a", "à", "to", "h", "l", "inf", "sup", "de", "le"}
 # Tesseract reads dot leaders as short runs of these letters ("vice ccc cece eee eens").
 _LEADER_JUNK = re.compile(r"^[.,:;'`·_\-ceiwvnsoaru]{1,6}$")
@@ -327,6 +329,7 @@ def guess_test(name: str, unit: str) -> LabTestMatch | None:
 def _read_row(text: str) -> _Row | None:
     """Split a table row into name, value, flag, unit and range (text after the range ignored)."""
     text = _LEADERS.sub(" ", _EDGE_JUNK.sub("", text))
+    text = _LEAD_JUNK.sub(lambda junk: " " * len(junk.group(0)), text)
     value = _VALUE.search(text)
     if not value or value.start() < 2:
         return None

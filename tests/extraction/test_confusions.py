@@ -132,3 +132,17 @@ def test_a_lab_s_own_range_is_kept():
     assert result.reference_range is not None
     assert (result.reference_range.low, result.reference_range.high) == (35, 104)
     assert result.needs_confirmation == []
+
+
+@pytest.mark.parametrize(
+    ("row", "name", "value"),
+    [
+        ("4 TCMH 28,99 pg (27,0 - 32,0)", "TCMH", 28.99),
+        ("1 Glycémie à jeun 1,27 H g/L (0,70 - 1,10)", "Glycémie à jeun", 1.27),
+        ("x Hématocrite 42,6 % (40,0 - 52,0)", "Hématocrite", 42.6),
+        ("Hb 13,5 g/dL 13,0 - 17,0", "Hb", 13.5),  # a short test name stays
+    ],
+)
+def test_a_stray_mark_from_the_page_edge_is_not_the_value(row, name, value):
+    (result,) = parse_text(LAB.format(row=row), "lab-j", OPTIONS).lab_results
+    assert (result.name, result.value) == (name, value)

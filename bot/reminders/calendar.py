@@ -29,6 +29,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from store.records import Condition, Sex, UserProfile, Vaccination
@@ -225,7 +226,7 @@ class _Person:
     def date_at_age(self, years: int) -> date:
         if self.birth_date is None:
             return date(self.birth_year + years, 1, 1)
-        return _add_months(self.birth_date, 12 * years)
+        return add_months(self.birth_date, 12 * years)
 
     def last_day_at_age(self, years: int) -> date:
         return self.date_at_age(years + 1) - timedelta(days=1)
@@ -234,15 +235,10 @@ class _Person:
         return self.birth_date or date(self.birth_year, *PRESUMED_BIRTHDAY)
 
 
-def _add_months(day: date, months: int) -> date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - 28 always exists
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by ``months`` calendar months (the 31st becomes the month's last day)."""
+    result: date = day + relativedelta(months=months)
+    return result
 
 
 def _md(text: str, year: int) -> date:
@@ -390,7 +386,7 @@ class _Evaluator:
             start = self.person.date_at_age(milestone)
             accepted_from = self.person.date_at_age(milestone - s.accept_before_years)
             recent = last is not None and (
-                last >= accepted_from or last >= _add_months(start, -12 * s.min_gap_years)
+                last >= accepted_from or last >= add_months(start, -12 * s.min_gap_years)
             )
             if not recent:
                 late = self.person.last_day_at_age(milestone + s.due_window_years - 1)
@@ -428,11 +424,11 @@ class _Evaluator:
             return None
         offer, start, end = self._season(s)
         doses = [v.date for v in _matching(rule, self.vaccinations) if v.date is not None]
-        if any(d >= _add_months(offer, -1) for d in doses):
+        if any(d >= add_months(offer, -1) for d in doses):
             return None
         due_from = max(start, first_day) if first_day > self.today else start
         if doses and s.min_gap_months:
-            due_from = max(due_from, _add_months(doses[-1], s.min_gap_months))
+            due_from = max(due_from, add_months(doses[-1], s.min_gap_months))
         if due_from > end:
             return None
         return self.item(rule, due_from, end, cycle=f"season{start.year}")
@@ -465,10 +461,10 @@ class _Evaluator:
             if previous is None:
                 due_from, late = self.today, None
             else:
-                due_from = _add_months(previous, gaps[min(n - 1, len(gaps) - 1)])
+                due_from = add_months(previous, gaps[min(n - 1, len(gaps) - 1)])
                 if first_day > self.today:
                     due_from = max(first_day, due_from)
-                late = _add_months(due_from, s.window_months)
+                late = add_months(due_from, s.window_months)
         if s.season_from and s.season_to:
             due_from, season_end = self._next_season(due_from, s.season_from, s.season_to)
             until = season_end if until is None else min(until, season_end)
@@ -490,8 +486,8 @@ class _Evaluator:
         n = len(_matching(rule, self.vaccinations))
         if n >= len(s.ages_months):
             return None
-        due_from = _add_months(self.person.birth(), s.ages_months[n])
-        late = _add_months(due_from, s.window_months)
+        due_from = add_months(self.person.birth(), s.ages_months[n])
+        late = add_months(due_from, s.window_months)
         return self.item(rule, due_from, None, dose=n + 1, late_after=late, cycle=f"dose{n + 1}")
 
     def _per_condition(self, rule: Rule) -> DueItem | None:
@@ -536,10 +532,10 @@ class _Evaluator:
         last = self.screenings.get(rule.id)
         previous = self.screenings.get(s.previous) if s.previous else None
         if last is not None:
-            due_from = _add_months(last, s.every_months)
+            due_from = add_months(last, s.every_months)
             reason = f"edition {{}} rule {rule.id}; every {s.every_months} months since last test"
         elif previous is not None and s.after_previous_test_months:
-            due_from = _add_months(previous, s.after_previous_test_months)
+            due_from = add_months(previous, s.after_previous_test_months)
             reason = (
                 f"edition {{}} rule {rule.id}; "
                 f"{s.after_previous_test_months} months after {s.previous}"
@@ -549,7 +545,7 @@ class _Evaluator:
             reason = f"edition {{}} rule {rule.id}; no recorded test"
         if until is not None and due_from > until:
             return None
-        late = _add_months(due_from, 6) if last is not None else None
+        late = add_months(due_from, 6) if last is not None else None
         anchor = last or previous
         return self.item(
             rule,

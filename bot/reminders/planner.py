@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
-from bot.reminders.calendar import DueItem, DueStatus
+from bot.reminders.calendar import DueItem, DueStatus, add_months
 from store.records import (
     Medication,
     MedicationStatus,
@@ -525,7 +525,7 @@ def plan_follow_up(
 ) -> Plan:
     """A follow-up the user asked for ("refaire une prise de sang dans 3 mois"), at local noon."""
     today = now.astimezone(zone(profile)).date()
-    target = _add_months(today, months) + timedelta(days=days, weeks=weeks)
+    target = add_months(today, months) + timedelta(days=days, weeks=weeks)
     reminder = Reminder(
         kind=ReminderKind.FOLLOW_UP,
         label=label,
@@ -535,17 +535,6 @@ def plan_follow_up(
         reminders=[reminder],
         occurrences=[Occurrence(reminder_id=reminder.id, due_at=_noon_on(target, profile))],
     )
-
-
-def _add_months(day: date, months: int) -> date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
 
 
 def prevention_key(item: DueItem) -> str:

@@ -9,15 +9,13 @@ from __future__ import annotations
 import asyncio
 import bisect
 import logging
-import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tornado.httpserver import HTTPServer
-from tornado.netutil import bind_sockets
-from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler
+
+from bot.tg.http import Listener
 
 logger = logging.getLogger(__name__)
 
@@ -124,8 +122,12 @@ class HealthServer:
         self.metrics = metrics
         self.ready = ready
         self.listen = listen
-        self.port = port
-        self._server: HTTPServer | None = None
+        self._http = Listener(listen, port)
+
+    @property
+    def port(self) -> int:
+        """The port listened on (the bound one once started)."""
+        return self._http.port
 
     async def start(self) -> int:
         """Listen; returns the bound port (useful with ``port=0``)."""
@@ -134,16 +136,8 @@ class HealthServer:
             (r"/readyz", _Ready, {"check": self.ready}),
             (r"/metrics", _Metrics, {"metrics": self.metrics}),
         ]
-        self._server = HTTPServer(TornadoApplication(routes), max_body_size=1024)
-        sockets = bind_sockets(self.port, self.listen, family=socket.AF_INET)
-        self.port = sockets[0].getsockname()[1]
-        self._server.add_sockets(sockets)
-        logger.info("health endpoints on %s:%d", self.listen, self.port)
-        return self.port
+        return self._http.start(routes, what="health endpoints", max_body=1024)
 
     async def stop(self) -> None:
         """Stop listening."""
-        if self._server is not None:
-            self._server.stop()
-            await self._server.close_all_connections()
-            self._server = None
+        await self._http.stop()

@@ -13,18 +13,15 @@ import hmac
 import json
 import logging
 import secrets
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlparse
 
 from telegram import Update
-from tornado.httpserver import HTTPServer
-from tornado.netutil import bind_sockets
-from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler
 
 from bot.tg.application import TgApplication
+from bot.tg.http import Listener
 
 logger = logging.getLogger(__name__)
 
@@ -87,32 +84,30 @@ class WebhookServer:
         self.app = app
         self.secret = secret
         self.listen = listen
-        self.port = port
         self.path = path
         self.max_body_bytes = max_body_bytes
-        self._server: HTTPServer | None = None
+        self._http = Listener(listen, port)
+
+    @property
+    def port(self) -> int:
+        """The port listened on (the bound one once started)."""
+        return self._http.port
 
     async def start(self) -> int:
         """Listen; returns the bound port (useful with ``port=0``)."""
         handlers: list[Any] = [
             (self.path, _UpdateHandler, {"app": self.app, "secret": self.secret})
         ]
-        web = TornadoApplication(handlers)
-        self._server = HTTPServer(
-            web, max_body_size=self.max_body_bytes, max_buffer_size=self.max_body_bytes
+        return self._http.start(
+            handlers,
+            what="webhook server",
+            max_body=self.max_body_bytes,
+            max_buffer=self.max_body_bytes,
         )
-        sockets = bind_sockets(self.port, self.listen, family=socket.AF_INET)
-        self.port = sockets[0].getsockname()[1]
-        self._server.add_sockets(sockets)
-        logger.info("webhook server listening on %s:%d", self.listen, self.port)
-        return self.port
 
     async def stop(self) -> None:
         """Stop listening and close open connections."""
-        if self._server is not None:
-            self._server.stop()
-            await self._server.close_all_connections()
-            self._server = None
+        await self._http.stop()
 
 
 async def register_webhook(app: TgApplication, webhook_url: str, secret: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from bot.engine.answers.common import Facts, bullet, cite, lab_key
@@ -119,32 +120,43 @@ def value(
     return [Text(text=text)]
 
 
+def _latest_per_test(results: Iterable[LabResult]) -> dict[str, LabResult]:
+    """The most recent result of each test, keyed by test."""
+    latest: dict[str, LabResult] = {}
+    for result in sorted(results, key=lambda r: r.effective_date or date.min):
+        latest[lab_key(result)] = result
+    return latest
+
+
+def _line(key: str, result: LabResult, facts: Facts, tr: Translator) -> str:
+    """One bulleted line: test, value, date and the document it comes from."""
+    return bullet(
+        tr(
+            "labs.line",
+            name=capital(test_name(key, [result], tr)),
+            value=value_words(result, tr),
+            date=tr.date(result.effective_date),
+            source=cite(result, facts, tr),
+        )
+    )
+
+
 def out_of_range(
     facts: Facts, tr: Translator, start: date | None, end: date | None
 ) -> list[Reply]:
     """The latest value of each test when it is outside its range (or all in a period)."""
-    latest: dict[str, LabResult] = {}
-    for result in sorted(facts.labs, key=lambda r: r.effective_date or date.min):
-        if start and end and not (result.effective_date and start <= result.effective_date <= end):
-            continue
-        latest[lab_key(result)] = result
+    in_period = [
+        r
+        for r in facts.labs
+        if not (start and end) or (r.effective_date and start <= r.effective_date <= end)
+    ]
+    latest = _latest_per_test(in_period)
     out = [(k, r) for k, r in latest.items() if is_out(r)]
     if not facts.labs:
         return [Text(text=tr("labs.none"))]
     if not out:
         return [Text(text=tr("labs.all_in_range", n=len(latest)))]
-    lines = [
-        bullet(
-            tr(
-                "labs.line",
-                name=capital(test_name(k, [r], tr)),
-                value=value_words(r, tr),
-                date=tr.date(r.effective_date),
-                source=cite(r, facts, tr),
-            )
-        )
-        for k, r in sorted(out, key=lambda item: item[0])
-    ]
+    lines = [_line(k, r, facts, tr) for k, r in sorted(out, key=lambda item: item[0])]
     return [
         Text(
             text=tr("labs.out_header")
@@ -160,21 +172,8 @@ def listing(facts: Facts, tr: Translator) -> list[Reply]:
     """The latest value of each test."""
     if not facts.labs:
         return [Text(text=tr("labs.none"))]
-    latest: dict[str, LabResult] = {}
-    for result in sorted(facts.labs, key=lambda r: r.effective_date or date.min):
-        latest[lab_key(result)] = result
-    lines = [
-        bullet(
-            tr(
-                "labs.line",
-                name=capital(test_name(k, [r], tr)),
-                value=value_words(r, tr),
-                date=tr.date(r.effective_date),
-                source=cite(r, facts, tr),
-            )
-        )
-        for k, r in sorted(latest.items())
-    ]
+    latest = _latest_per_test(facts.labs)
+    lines = [_line(k, r, facts, tr) for k, r in sorted(latest.items())]
     return [Text(text=tr("labs.list_header", n=len(latest)) + "\n" + "\n".join(lines))]
 
 

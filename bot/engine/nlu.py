@@ -515,6 +515,26 @@ CUES = frozenset(
 
 RULE_WORDS = frozenset(
     [
+        "condition",
+        "decouvert",
+        "detecte",
+        "emploi",
+        "etais",
+        "found",
+        "guide",
+        "illness",
+        "instructions",
+        "issue",
+        "lorsque",
+        "necessaire",
+        "necessary",
+        "ordonne",
+        "parait",
+        "prescripteur",
+        "prescrite",
+        "required",
+        "trouve",
+        "whenever",
         "abandonne",
         "after",
         "against",
@@ -898,6 +918,7 @@ def _names() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, 
 def _vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
     labs, vaccines, conditions, kinds = _names()
     words: set[str] = set(STOPWORDS) | set(CUES) | set(MONTHS) | set(COMMON) | set(RULE_WORDS)
+    words |= DOSE_WORDS
     for phrase in [*labs, *vaccines, *conditions, *kinds, *lexicon.DRUGS, *lexicon.ALLERGENS]:
         words.update(phrase.split())
     known = frozenset(words)
@@ -1038,12 +1059,53 @@ FILLERS = frozenset(
 )
 
 
+DOSE_WORDS = frozenset(
+    [
+        "puffs",
+        "puff",
+        "bouffees",
+        "bouffee",
+        "comprimes",
+        "comprime",
+        "cp",
+        "gelules",
+        "gelule",
+        "cachets",
+        "cachet",
+        "tablets",
+        "tablet",
+        "pills",
+        "pill",
+        "capsules",
+        "capsule",
+        "gouttes",
+        "drops",
+        "sachets",
+        "sachet",
+        "doses",
+        "dose",
+        "mg",
+        "ml",
+        "demi",
+        "half",
+    ]
+)
+"""Quantity words between a verb and the product ("i take 2 puffs of ventolin")."""
+
+
+def _quantity(words: Sequence[str]) -> bool:
+    """The first word is part of a dose before the product ("2 puffs of", "un comprime de")."""
+    first = words[0]
+    counted = first in DOSE_WORDS or first.isdigit() or first in ("one", "two", "un", "deux")
+    return counted and len(words) > 1 and any(w in DOSE_WORDS for w in words[:3])
+
+
 def _product_after(text: str, cue: str, names: Sequence[str]) -> str | None:
     match = re.search(cue, text)
     if not match:
         return None
     words = text[match.end() :].split()
-    while words and words[0] in ARTICLES:
+    while words and (words[0] in ARTICLES or _quantity(words)):
         words.pop(0)
     if not words:
         return None
@@ -1071,6 +1133,18 @@ def _any(text: str, pattern: str) -> bool:
     return re.search(pattern, text) is not None
 
 
+AS_NEEDED = (
+    r"\b(when|if|as|whenever) (needed|necessary|required|i need (it|them|to))\b|"
+    r"\b(quand|si|lorsque) (j en ai besoin|besoin|necessaire)\b|\ben cas de besoin\b"
+)
+"""Posology, not a question: "i take ventolin when needed", "je prends du spasfon si besoin"."""
+DIAGNOSIS = (
+    r"on m a (trouve|decouvert|detecte|diagnostique)|on m a dit que j (ai|etais)|"
+    r"(they|the doctor|my doctor|doc) (found|diagnosed|said i have|told me i have)|"
+    r"i was (told|found) (that )?i (have|had)|i ve been (told|found)|diagnosed with|"
+    r"il parait que j ai|le medecin (m a trouve|a trouve|dit que j ai)"
+)
+"""A diagnosis reported by the user: a condition, even when its name is also a lab test."""
 QUESTION_WORDS = (
     r"\b(quel|quels|quelle|quelles|quand|comment|pourquoi|combien|est ce que|est ce qu|qu est ce|"
     r"what|which|when|who|why|how|do i|did i|am i|have i|are|suis je|ai je|dois je|y a t il|"
@@ -1078,7 +1152,7 @@ QUESTION_WORDS = (
 )
 TREATMENT_WORDS = (
     r"\b(traitements?|medicaments?|medocs?|medications?|meds|medicines?|pills?|cachets?|"
-    r"comprimes?|gelules?|antibiotiques?|antibiotics?|ordonnances?|prescriptions?|drugs?|"
+    r"comprimes?|gelules?|tablets?|capsules?|antibiotiques?|antibiotics?|ordonnances?|prescriptions?|drugs?|"
     r"treatments?|"
     r"je prends quoi|i take|i m taking|am i taking|am i on|je prenais|i took|j ai pris|"
     r"ai je pris|did i take|was i taking|what i took|ce que j ai pris|ce que je prends|"
@@ -1105,7 +1179,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     base_tokens = normalize(raw).split()
     tokens = correct(base_tokens, extra=(w for n in user_names for w in n.split()))
     t = " ".join(tokens)
-    question = "?" in raw or _any(t, QUESTION_WORDS)
+    question = "?" in raw or _any(re.sub(AS_NEEDED, " ", t), QUESTION_WORDS)
     names = tuple(sorted({*lexicon.DRUGS, *user_names}, key=len, reverse=True))
     allergen_names = tuple(sorted({*lexicon.ALLERGENS, *lexicon.DRUGS}, key=len, reverse=True))
     period = find_period(t, today)
@@ -1126,7 +1200,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"how to use you|how do i use you|"
         r"comment ca marche|comment t utiliser|how do i use|what do you do|"
         r"comment tu (marches?|fonctionnes?|t utilises?)|tu (marches?|fonctionnes?) comment|"
-        r"how do you work|how does carnet work)\b",
+        r"how do you work|how does carnet work|comment (je )?(m en sers|m en servir|on s en sert|"
+        r"ca s utilise|t utilise|on t utilise|on fait)|how (do i|does one|to) use (this|it|you)|"
+        r"mode d emploi|user guide|instructions)\b",
     ):
         return intent("help")
     if _any(t, r"^(bonjour|salut|hello|hi|hey|coucou|bonsoir|yo)( carnet)?$"):
@@ -1219,7 +1295,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"what is|what s|what are|what does|why do i take|why am i taking|why am i on|"
         r"why was i prescribed|what was|a quoi me sert|pour quoi je prends|for what is|"
         r"pour quelle raison|for what reason|soigne|soigner|traite|treats|used for|"
-        r"utilise pour|sert|pour quoi|for what|what for|what does .* do|ca fait quoi)\b"
+        r"utilise pour|sert|pour quoi|for what|what for|what does .* do|ca fait quoi|"
+        r"(what|which) (condition|illness|disease|problem|issue)s? .*\bfor|^(what|why) .* for$)\b"
     )
     if _any(t, purpose) and (
         _any(
@@ -1242,7 +1319,10 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"qui a signe|who (wrote|signed|issued|made)|"
         r"(quel|which|what) (toubib|doc|generaliste|specialiste|gp)|"
         r"(doctor|doc|medecin|docteur|toubib) (for|de|du|pour) (my|mon|ma|le|la)|"
-        r"who s the doctor|c est qui le (medecin|docteur|toubib))\b"
+        r"who s the doctor|c est qui le (medecin|docteur|toubib)|"
+        r"par qui .*\b(prescrit|prescrite|donne|ordonne)|(prescrit|prescrite|ordonne) par qui|"
+        r"prescribed by (who|whom|which|what)|who (was|is) (it|the \w+|\w+) prescribed by|"
+        r"who s the prescriber|who is the prescriber|le prescripteur|the prescriber)\b"
     )
     if _any(t, prescriber):
         return intent(
@@ -1308,10 +1388,16 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     condition_cue = (
         r"\b(je suis|i m|i am|j ai|j ai du|j ai de l|i have|i ve got|on m a diagnostique|i get|"
         r"je fais des|j ai des|i suffer|"
-        r"diagnosed with|je souffre d|je souffre de|i suffer from|atteint de|atteinte d)\b"
+        r"diagnosed with|je souffre d|je souffre de|i suffer from|atteint de|atteinte d|"
+        r"" + DIAGNOSIS + r")\b"
     )
     condition = find_condition(t)
-    if condition and _any(t, condition_cue) and not question and not find_lab_test(t):
+    if (
+        condition
+        and _any(t, condition_cue)
+        and not question
+        and (not find_lab_test(t) or _any(t, DIAGNOSIS))
+    ):
         return intent("state.condition", condition=condition)
 
     if _any(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.engine.clock import Clock
 from bot.engine.engine import Engine, EngineConfig, Extractor
@@ -85,16 +85,19 @@ def build_services(
     cpu_executor = ThreadPoolExecutor(
         max_workers=max(1, settings.workers), thread_name_prefix="carnet-ocr"
     )
+    from bot.jobs_queue import JobDeferrer, ReadingJobs
+
     extra: dict[str, object] = {}
     defer = None
+    lease = timedelta(seconds=settings.job_lease_seconds)
+    reading = ReadingJobs(queued=settings.queue == "postgres", lease=lease)
     if settings.queue == "postgres":  # scaled shape: OCR jobs for `carnet worker`
-        from bot.jobs_queue import JobDeferrer
         from bot.ops.metrics import METRICS
         from store.sql.jobs import open_jobs
 
         jobs, locks = open_jobs(settings.effective_database_url)
         extra.update(jobs=jobs, locks=locks)
-        defer = JobDeferrer(store, jobs, clock)
+        defer = JobDeferrer()
         METRICS.queue_depth = jobs.depth
     engine = Engine(
         store=store,
@@ -107,6 +110,7 @@ def build_services(
         io_executor=io_executor,
         cpu_executor=cpu_executor,
         defer=defer,
+        reading=reading,
     )
     cpu_executor.submit(engine.warm_up)
     return Services(

@@ -7,6 +7,9 @@ done. A failure is retried with a growing delay; after ``CARNET_JOB_MAX_ATTEMPTS
 included: a SIGKILLed worker's job comes back when its lease expires) the document is marked
 failed and the user told. SIGTERM stops claiming; in-flight jobs get ``SHUTDOWN_GRACE`` seconds
 to finish, then are given back to the queue untried. Logs carry ids, counts and timings only.
+
+The embedded shape runs the same ``Worker`` in process at start-up (``drain``, over SQLite) for
+the jobs the previous process left unfinished (``bot.tg.recovery``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import shutil
 import signal
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.bootstrap import Services, build_services, extraction_options, real_extractor
@@ -54,7 +57,11 @@ class Worker:
         slots: int,
         lease: timedelta,
         max_attempts: int,
+        created_before: datetime | None = None,
+        resumed: bool = False,
     ) -> None:
+        """``created_before``: only jobs queued before then (``drain``); ``resumed``: the
+        summary of a document read again after a restart says so first."""
         self.services = services
         self.jobs = jobs
         self.locks = locks
@@ -62,6 +69,8 @@ class Worker:
         self.slots = max(1, slots)
         self.lease = lease
         self.max_attempts = max(1, max_attempts)
+        self.created_before = created_before
+        self.resumed = resumed
         self.stop = asyncio.Event()
         self.in_flight: dict[str, ClaimedJob] = {}
         self.given_back: list[ClaimedJob] = []
@@ -88,7 +97,7 @@ class Worker:
     async def _slot(self, number: int) -> None:
         while not self.stop.is_set():
             try:
-                job = await self._io(self.jobs.claim, self._now(), lease=self.lease)
+                job = await self._claim()
             except Exception as exc:
                 log.warning("claim failed slot=%d error=%s", number, type(exc).__name__)
                 job = None
@@ -102,6 +111,35 @@ class Worker:
                 await self.process(job)
             finally:
                 self.in_flight.pop(job.job_id, None)
+
+    async def _claim(self) -> ClaimedJob | None:
+        job: ClaimedJob | None = await self._io(
+            self.jobs.claim, self._now(), lease=self.lease, created_before=self.created_before
+        )
+        return job
+
+    async def drain(self) -> int:
+        """Process the jobs queued before ``created_before`` until none is left; how many ran.
+
+        Waits for the retries of failed attempts (their delay); ``stop`` ends it early.
+        """
+        assert self.created_before is not None
+        ran = 0
+        while not self.stop.is_set():
+            job = await self._claim()
+            if job is None:
+                if not await self._io(self.jobs.waiting, self.created_before):
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stop.wait(), POLL_SECONDS)
+                continue
+            self.in_flight[job.job_id] = job
+            try:
+                await self.process(job)
+            finally:
+                self.in_flight.pop(job.job_id, None)
+            ran += 1
+        return ran
 
     async def _tidy(self) -> None:
         """When idle, at most hourly: forget jobs finished more than ``KEEP_FINISHED`` ago."""
@@ -193,6 +231,7 @@ class Worker:
                     job,
                     outcome,
                     default_language=settings.language,
+                    resumed=self.resumed,
                 )
 
         chat_id, replies = await self._io(turn)

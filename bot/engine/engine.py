@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from bot.engine import errors, intake, onboarding, profiles, routes
 from bot.engine.clock import Clock, local_today
@@ -52,6 +52,17 @@ Emit = Callable[[Reply], Awaitable[None]]
 Defer = Callable[[int, str], None]
 """Queues the reading of a stored document (user id, document id) for a worker (blocking)."""
 
+
+class Reading(Protocol):
+    """Writes a document's reading job in the store's transactions (``bot.jobs_queue``)."""
+
+    def stored(self, vault: Vault, document_id: str, now: datetime) -> None:
+        """In the transaction that stores the received document."""
+
+    def read(self, vault: Vault, document_id: str, now: datetime) -> None:
+        """In the transaction that saves what was read (or why it could not be)."""
+
+
 T = TypeVar("T")
 
 
@@ -77,6 +88,7 @@ class Engine:
         io_executor: Executor | None = None,
         cpu_executor: Executor | None = None,
         defer: Defer | None = None,
+        reading: Reading | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -86,6 +98,7 @@ class Engine:
         self._io = io_executor
         self._cpu = cpu_executor
         self.defer = defer
+        self.reading = reading
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def warm_up(self) -> None:
@@ -184,7 +197,10 @@ class Engine:
             nonlocal result
             if not turn.profile.consent.given:
                 return onboarding.consent_prompt(turn.tr)
-            result = (intake.receive(turn, files), turn.tr)
+            document_id = intake.receive(turn, files)
+            if self.reading is not None:  # its job, in the same transaction
+                self.reading.stored(turn.vault, document_id, turn.now)
+            result = (document_id, turn.tr)
             return []
 
         replies = self._in_turn(user, None, lambda turn, _event: body(turn))
@@ -193,9 +209,13 @@ class Engine:
     def _after_extraction(
         self, user: UserRef, document_id: str, outcome: ExtractedDocument | Exception
     ) -> list[Reply]:
-        return self._in_turn(
-            user, None, lambda turn, _event: intake.after_extraction(turn, document_id, outcome)
-        )
+        def body(turn: Turn) -> list[Reply]:
+            replies = intake.after_extraction(turn, document_id, outcome)
+            if self.reading is not None:
+                self.reading.read(turn.vault, document_id, turn.now)
+            return replies
+
+        return self._in_turn(user, None, lambda turn, _event: body(turn))
 
     def _in_turn(
         self,

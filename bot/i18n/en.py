@@ -351,6 +351,11 @@ MESSAGES: dict[str, str] = {
     "intake.still_pending": "(A document is still waiting for your confirmation.)",
     "intake.interrupted": "⚠️ carnet restarted while reading the document you sent on {date} at "
     "{time}: nothing was saved from it. Could you send it again?",
+    "intake.resumed": "carnet restarted while reading the document you sent on {date} at {time}; "
+    "I read it again. Here it is:",
+    "intake.gave_up": "😔 I couldn't read the document you sent on {date} at {time}, despite "
+    "several tries. Nothing was saved from it, but I keep it in your documents. If you can, send "
+    "me a sharper photo (flat, well lit) or the PDF.",
     "field.dose": "dose",
     "field.posology": "dosage",
     "field.frequency": "frequency",

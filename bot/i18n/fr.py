@@ -365,6 +365,12 @@ MESSAGES: dict[str, str] = {
     "intake.still_pending": "(Un document attend toujours votre confirmation.)",
     "intake.interrupted": "⚠️ carnet a redémarré pendant la lecture du document que vous avez "
     "envoyé le {date} à {time} : rien n'en a été enregistré. Pouvez-vous le renvoyer ?",
+    "intake.resumed": "carnet a redémarré pendant la lecture du document que vous avez envoyé "
+    "le {date} à {time} ; je l'ai relu. Le voici :",
+    "intake.gave_up": "😔 Je n'ai pas réussi à lire le document que vous m'avez envoyé le {date} "
+    "à {time}, malgré plusieurs essais. Rien n'en a été enregistré, mais je le garde dans vos "
+    "documents. Si vous le pouvez, envoyez-m'en une photo plus nette (à plat, bien éclairée) ou "
+    "le PDF.",
     "field.dose": "dose",
     "field.posology": "posologie",
     "field.frequency": "fréquence",

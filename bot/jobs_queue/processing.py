@@ -5,7 +5,9 @@ to read: erased, discarded, already read). ``finish_document`` runs the same tur
 engine runs after extraction (``intake.after_extraction``: status, draft in the dialogue state,
 summary with confirm buttons) and returns the replies for the user's chat. Both are idempotent:
 a document already read is not read again; if its draft still waits for the user, the summary
-is shown again (a worker that died after saving and before sending).
+is shown again (a worker that died after saving and before sending). A document given up
+(``GaveUp``: too many attempts) is marked failed and its owner told so, kindly, in their
+language, with when they sent it.
 """
 
 from __future__ import annotations
@@ -16,15 +18,15 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from bot.engine import errors, intake
-from bot.engine.clock import Clock, local_today
+from bot.engine.clock import Clock, local_today, zone_of
 from bot.engine.dialogue import Step
 from bot.engine.events import UserRef
-from bot.engine.replies import Reply
+from bot.engine.replies import Reply, Text
 from bot.engine.turn import Turn
 from bot.i18n import pick_language, translator
 from extraction.result import ExtractedDocument, InputFile
 from store.api import Store
-from store.records import DocumentStatus
+from store.records import AuditAction, Document, DocumentStatus
 from store.sql.jobs import ClaimedJob
 
 log = logging.getLogger("carnet.worker")
@@ -32,10 +34,14 @@ log = logging.getLogger("carnet.worker")
 CONFLICT_RETRIES = 3
 
 
+GAVE_UP = "gave_up"
+"""``Document.failure_code`` of a document whose reading was given up after its last attempt."""
+
+
 class GaveUp(Exception):
     """A document whose job failed too many times: the user is told it could not be read."""
 
-    code = "ocr_failed"
+    code = GAVE_UP
 
 
 @dataclass(frozen=True)
@@ -75,15 +81,17 @@ def finish_document(
     outcome: ExtractedDocument | Exception | None,
     *,
     default_language: str,
+    resumed: bool = False,
 ) -> tuple[int | None, list[Reply]]:
     """Store the draft (or the failure); returns the user's chat and what to tell them.
 
     ``outcome`` None: nothing was read now; the pending summary is returned again if the
-    document's draft still waits for confirmation.
+    document's draft still waits for confirmation. ``resumed``: the reading a restart cut
+    short was done again (the summary says so first).
     """
     for attempt in range(CONFLICT_RETRIES):
         try:
-            return _turn(store, clock, job, outcome, default_language)
+            return _turn(store, clock, job, outcome, default_language, resumed)
         except Exception as exc:
             if errors.code_of(exc) != "concurrent_update" or attempt == CONFLICT_RETRIES - 1:
                 raise
@@ -97,6 +105,7 @@ def _turn(
     job: ClaimedJob,
     outcome: ExtractedDocument | Exception | None,
     default_language: str,
+    resumed: bool,
 ) -> tuple[int | None, list[Reply]]:
     now = clock.now()
     with store.vault_for_account(job.account_id, job.profile_id) as vault:
@@ -120,7 +129,12 @@ def _turn(
             now=now,
             today=local_today(clock, profile.timezone),
         )
-        replies = _handler(turn, document.status, job.document_id, outcome)
+        if isinstance(outcome, GaveUp) and document.status == DocumentStatus.RECEIVED:
+            replies = _give_up(turn, document)
+        else:
+            replies = _handler(turn, document.status, job.document_id, outcome)
+            if resumed and document.status == DocumentStatus.RECEIVED and replies:
+                replies = [Text(text=_when(turn, document, "intake.resumed")), *replies]
         if turn.profile_dirty:
             vault.save_profile(turn.profile)
         if turn.state_dirty:
@@ -145,3 +159,18 @@ def _handler(
     except ValidationError:
         return []
     return intake.summary(turn, draft)
+
+
+def _when(turn: Turn, document: Document, key: str) -> str:
+    """``key`` with the local date and time the document was sent."""
+    local = document.received_at.astimezone(zone_of(turn.profile.timezone))
+    return turn.tr(key, date=turn.tr.date(local.date()), time=local.strftime("%H:%M"))
+
+
+def _give_up(turn: Turn, document: Document) -> list[Reply]:
+    """Mark the document failed for good (its original stays) and tell its owner, kindly."""
+    turn.vault.update_document(
+        document.model_copy(update={"status": DocumentStatus.FAILED, "failure_code": GAVE_UP})
+    )
+    turn.vault.audit(AuditAction.CHANGED, "document", document.id)
+    return [Text(text=_when(turn, document, "intake.gave_up"), progress_key=f"doc:{document.id}")]

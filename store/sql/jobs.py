@@ -60,36 +60,29 @@ class DocumentJobs:
 
     def enqueue(self, account_id: str, profile_id: str, document_id: str, now: datetime) -> bool:
         """Queue the OCR of a stored document; False if it was already queued."""
-        insert_ = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
         with self.engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
-            result = conn.execute(
-                insert_(document_jobs)
-                .values(
-                    id=uuid.uuid4().hex,
-                    account_id=account_id,
-                    profile_id=profile_id,
-                    document_id=document_id,
-                    state=QUEUED,
-                    attempts=0,
-                    run_after=now,
-                    created_at=now,
-                )
-                .on_conflict_do_nothing(index_elements=[document_jobs.c.document_id])
-                .returning(document_jobs.c.id)
-            )
-            return result.first() is not None
+            return insert_job(conn, account_id, profile_id, document_id, now)
 
-    def claim(self, now: datetime, *, lease: timedelta) -> ClaimedJob | None:
-        """Lease the oldest ready job (queued, or running with an expired lease), or None."""
+    def claim(
+        self, now: datetime, *, lease: timedelta, created_before: datetime | None = None
+    ) -> ClaimedJob | None:
+        """Lease the oldest ready job (queued, or running with an expired lease), or None.
+
+        ``created_before``: only queued jobs created before then (the embedded shape's
+        start-up recovery, after ``requeue_orphans``).
+        """
         t = document_jobs
+        ready = or_(
+            and_(t.c.state == QUEUED, t.c.run_after <= now),
+            and_(t.c.state == RUNNING, t.c.lease_until <= now),
+        )
+        if created_before is not None:
+            ready = and_(
+                t.c.created_at < created_before, t.c.state == QUEUED, t.c.run_after <= now
+            )
         query = (
             select(t.c.id, t.c.account_id, t.c.profile_id, t.c.document_id, t.c.attempts)
-            .where(
-                or_(
-                    and_(t.c.state == QUEUED, t.c.run_after <= now),
-                    and_(t.c.state == RUNNING, t.c.lease_until <= now),
-                )
-            )
+            .where(ready)
             .order_by(t.c.run_after, t.c.id)
             .limit(1)
             .with_for_update(skip_locked=True)
@@ -167,6 +160,33 @@ class DocumentJobs:
             )
             return int(result.rowcount or 0)
 
+    def requeue_orphans(self, created_before: datetime, now: datetime) -> int:
+        """Queue again the jobs left running by a process that is gone (embedded shape, at start).
+
+        Their attempt stays counted: a document whose reading killed the process is given up
+        after ``CARNET_JOB_MAX_ATTEMPTS`` starts instead of killing every start.
+        """
+        t = document_jobs
+        with self.engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
+            result = conn.execute(
+                update(t)
+                .where(t.c.created_at < created_before, t.c.state == RUNNING)
+                .values(state=QUEUED, lease_until=None, run_after=now, error="interrupted")
+            )
+            return int(result.rowcount or 0)
+
+    def waiting(self, created_before: datetime) -> int:
+        """How many jobs created before ``created_before`` wait in the queue (retries included)."""
+        t = document_jobs
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).where(
+                        t.c.created_at < created_before, t.c.state == QUEUED
+                    )
+                ).scalar_one()
+            )
+
     def depth(self) -> QueueDepth:
         """Counts of queued and running jobs."""
         t = document_jobs
@@ -200,6 +220,55 @@ class DocumentJobs:
         """Run a trivial query (readiness: the database answers)."""
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+
+
+def insert_job(
+    conn: Connection,
+    account_id: str,
+    profile_id: str,
+    document_id: str,
+    now: datetime,
+    *,
+    running_until: datetime | None = None,
+) -> bool:
+    """Queue a document's reading on ``conn``, in the caller's transaction; False if present.
+
+    Called in the transaction that stores the document (``SqlVault.queue_reading``), so a
+    stored document always has its job: no crash can fall between the two. ``running_until``:
+    the job is taken at once by the process that stored it (embedded shape: the attempt is
+    counted before the reading starts, so a reading that kills the process is not retried for
+    ever).
+    """
+    insert_ = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    running = running_until is not None
+    result = conn.execute(
+        insert_(document_jobs)
+        .values(
+            id=uuid.uuid4().hex,
+            account_id=account_id,
+            profile_id=profile_id,
+            document_id=document_id,
+            state=RUNNING if running else QUEUED,
+            attempts=1 if running else 0,
+            run_after=now,
+            lease_until=running_until,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[document_jobs.c.document_id])
+        .returning(document_jobs.c.id)
+    )
+    return result.first() is not None
+
+
+def finish_job(conn: Connection, profile_id: str, document_id: str, now: datetime) -> bool:
+    """Mark a document's running job done on ``conn`` (the transaction that saved its reading)."""
+    t = document_jobs
+    result = conn.execute(
+        update(t)
+        .where(t.c.profile_id == profile_id, t.c.document_id == document_id, t.c.state == RUNNING)
+        .values(state=DONE, lease_until=None, finished_at=now)
+    )
+    return bool(result.rowcount)
 
 
 def lock_key(user_key: int) -> int:

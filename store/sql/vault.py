@@ -40,6 +40,7 @@ from store.records import (
     UserProfile,
     Vaccination,
 )
+from store.sql import jobs
 from store.sql.cache import RecordCache
 from store.sql.codec import Codec, gc_paused, kind_of, open_chat_id, seal_chat_id
 from store.sql.schema import accounts, document_pages, documents, occurrences, profiles, records
@@ -278,6 +279,27 @@ class SqlVault:
                 self._codec.open_page(doc_id, page_no, meta, content)
             )
         return [d.model_copy(update={"pages": pages.get(d.id, [])}) for d in docs]
+
+    def queue_reading(
+        self, document_id: str, now: datetime, *, running_until: datetime | None = None
+    ) -> bool:
+        """Queue the reading of one of this profile's documents in this transaction.
+
+        In the transaction that stores the document, so the document never exists without its
+        job (``store.sql.jobs.insert_job``). False if it was already queued.
+        """
+        return jobs.insert_job(
+            self._conn,
+            self._account_id,
+            self._profile_id,
+            document_id,
+            now,
+            running_until=running_until,
+        )
+
+    def reading_done(self, document_id: str, now: datetime) -> bool:
+        """Mark the running reading job of a document done, with the reading's outcome."""
+        return jobs.finish_job(self._conn, self._profile_id, document_id, now)
 
     # Clinical records, reminders, audit ---------------------------------------------------------
 

@@ -11,13 +11,17 @@ import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.bootstrap import Services, build_services
+from bot.engine import profiles
 from bot.engine.events import ButtonIn
 from bot.engine.intake import OK
 from bot.engine.replies import Reply, Text
+from bot.i18n import translator
+from bot.jobs_queue.processing import GAVE_UP
 from bot.settings import Settings
 from bot.worker import Worker
 from store.records import DocumentStatus
@@ -90,10 +94,11 @@ async def test_a_queued_photo_is_read_once_by_the_worker_and_confirmed(services:
     assert "Enregistré" in chat.text, "the user confirms what the worker read"
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
 async def test_a_job_crashed_too_often_fails_for_good_and_the_user_is_told(
-    services: Services,
+    services: Services, language: str
 ):
-    chat = Chat(services.engine, user_id=3002)
+    chat = Chat(services.engine, user_id=3002, language=language)
     await chat.onboard()
     await chat.photo()
     sender = RecordingSender()
@@ -104,11 +109,18 @@ async def test_a_job_crashed_too_often_fails_for_good_and_the_user_is_told(
     job = worker.jobs.claim(start + LEASE * 5, lease=LEASE)
     assert job is not None and job.attempts == 3
     await worker.process(job)
-    assert sender.texts() == ["La lecture a échoué. Réessayez dans un instant."]
-    assert worker.jobs.states() == {job.document_id: "failed"}
     with services.store.vault(3002) as vault:
-        document = vault.get_document(job.document_id, with_pages=False)
-    assert document is not None and document.status == DocumentStatus.FAILED
+        document = vault.get_document(job.document_id, with_pages=True)
+    assert document is not None
+    sent = document.received_at.astimezone(ZoneInfo("Europe/Paris"))
+    tr = translator(language)
+    told = tr("intake.gave_up", date=tr.date(sent.date()), time=sent.strftime("%H:%M"))
+    assert sender.texts() == [told], "told once, in their language, which document it was"
+    assert ("Je n'ai pas réussi" if language == "fr" else "I couldn't read") in told
+    assert worker.jobs.states() == {job.document_id: "failed"}
+    assert document.status == DocumentStatus.FAILED and document.failure_code == GAVE_UP
+    assert document.pages, "the original is kept"
+    assert worker.jobs.claim(start + LEASE * 50, lease=LEASE) is None, "never tried again"
 
 
 async def test_an_unsent_summary_is_retried_and_sent_once_without_reading_again(
@@ -176,18 +188,18 @@ def test_carnet_worker_refuses_the_embedded_shape(tmp_path: Path):
 
 
 async def test_a_document_of_another_profile_is_queued_with_that_profile(services: Services):
-    from bot.jobs_queue import JobDeferrer
-    from store.records import Document, DocumentPage
-
     chat = Chat(services.engine, user_id=3005)
     await chat.onboard()
-    child = services.store.add_profile(3005, "Léa")
-    with services.store.vault(3005, child) as vault:
-        page = DocumentPage(filename="p.jpg", media_type="image/jpeg", content=b"\xff\xd8x")
-        document = Document(received_at=services.clock.now(), pages=[page])
-        vault.add_document(document)
+    await chat.say("/profil ajouter Léa")
+    with services.store.vault(3005) as vault:
+        default = vault.profile_id
+    [child] = [p.profile_id for p in services.store.profiles(3005) if p.profile_id != default]
+    with services.store.vault(3005) as vault:  # the child's record is the active one
+        assert profiles.active_of(vault.get_dialogue(), default) == child
+    await chat.photo()
     jobs = services.extra["jobs"]
     assert isinstance(jobs, DocumentJobs)
-    JobDeferrer(services.store, jobs, services.clock)(3005, document.id)
     job = jobs.claim(services.clock.now(), lease=LEASE)
     assert job is not None and job.profile_id == child
+    with services.store.vault(3005, child) as vault:
+        assert vault.get_document(job.document_id, with_pages=False) is not None

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from extraction import imaging
+from extraction import imaging, progress
 from extraction.errors import ExtractionError, ImageTooSmall, UnreadableDocument
 from extraction.inputs import InputKind, check_size, decode_text, open_image, sniff
 from extraction.ocr.engine import OcrEngine, create_engine
@@ -88,6 +88,7 @@ def _read_photo(data: bytes, media_type: str, options: ExtractionOptions, into: 
     into.low_resolution |= prepared.low_resolution
     into.pages.append(_numbered(page, len(into.pages) + 1))
     into.sources.add("ocr")
+    progress.page_read(len(into.pages))
 
 
 def _read_pdf(data: bytes, options: ExtractionOptions, into: _Reading) -> None:
@@ -101,6 +102,7 @@ def _read_pdf(data: bytes, options: ExtractionOptions, into: _Reading) -> None:
             into.low_resolution |= prepared.low_resolution
             into.pages.append(_numbered(page, number))
             into.sources.add("ocr")
+        progress.page_read(len(into.pages))
 
 
 def _read_file(file: InputFile, options: ExtractionOptions, into: _Reading) -> None:
@@ -111,6 +113,7 @@ def _read_file(file: InputFile, options: ExtractionOptions, into: _Reading) -> N
         lines = lines_from_text(decode_text(file.data), page=number)
         into.pages.append(ReadPage(number=number, lines=lines, source="text"))
         into.sources.add("text")
+        progress.page_read(len(into.pages))
     elif sniffed.kind is InputKind.PDF:
         _read_pdf(file.data, options, into)
     else:

@@ -32,7 +32,7 @@ from bot.engine.events import (
     UnsupportedIn,
     UserRef,
 )
-from bot.engine.replies import ChatAction, LeaveChat, Reply, Text
+from bot.engine.replies import LeaveChat, Reply, Text
 from bot.engine.turn import Turn
 from bot.i18n import Translator, pick_language, translator
 from extraction.options import ExtractionOptions
@@ -154,36 +154,38 @@ class Engine:
         raise AssertionError(kind_of(event))
 
     async def _intake(self, user: UserRef, files: list[FileIn], emit: Emit | None) -> list[Reply]:
-        early: list[Reply] = []
         received = await self._io_call(self._receive, user, files)
         if isinstance(received, list):
             return received
         document_id, tr = received
-        progress: list[Reply] = [
-            ChatAction(action="typing"),
-            Text(
-                text=tr("intake.reading", pages=len(files))
-                if len(files) > 1
-                else tr("intake.reading_one"),
-                progress_key=f"doc:{document_id}",
-            ),
-        ]
-        if emit is not None:
-            for reply in progress:
-                await emit(reply)
-        else:
-            early.extend(progress)
         if self.defer is not None:  # scaled shape: a `carnet worker` reads it and replies
+            queued = intake.queued_replies(tr, document_id, len(files))
+            if emit is not None:
+                for reply in queued:
+                    await emit(reply)
+                queued = []
             await self._io_call(self.defer, user.user_id, document_id)
-            return early
+            return queued
+        pages = await self._io_call(intake.count_pages, files, self.options)
+        progress = intake.PageProgress(tr, document_id, pages, emit)
+        early = progress.opening()
+        if emit is not None:
+            for reply in early:
+                await emit(reply)
+            early = []
         inputs = [InputFile(name=f.name, data=f.data, media_type=f.media_type) for f in files]
         outcome: ExtractedDocument | Exception
         started = time.perf_counter()
+        progress.start()
         try:
-            outcome = await self._cpu_call(self.extract, inputs, self.options)
+            outcome = await self._cpu_call(
+                intake.extract_listening, self.extract, inputs, self.options, progress.on_page
+            )
         except Exception as exc:
             outcome = exc
             log.info("extraction failed error=%s", type(exc).__name__)
+        finally:
+            await progress.finish()
         log.info("extraction pages=%d ms=%.0f", len(files), (time.perf_counter() - started) * 1000)
         replies = await self._io_call(self._after_extraction, user, document_id, outcome)
         return [*early, *replies]

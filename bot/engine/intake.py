@@ -8,9 +8,12 @@ are written only on confirmation, in one vault transaction with an audit entry. 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from pydantic import ValidationError
 
@@ -29,10 +32,12 @@ from bot.engine.dialogue import Step
 from bot.engine.events import FileIn
 from bot.engine.nlu import Intent, find_date, find_lab_test, normalize
 from bot.engine.posology_words import read_posology
-from bot.engine.replies import Button, Reply, Text
+from bot.engine.replies import Button, ChatAction, Reply, Text
 from bot.engine.turn import Turn
 from bot.i18n import Translator
-from extraction.result import ExtractedDocument
+from extraction import progress
+from extraction.options import ExtractionOptions
+from extraction.result import ExtractedDocument, InputFile
 from store.records import (
     Allergy,
     AuditAction,
@@ -55,6 +60,126 @@ from store.vault import Clinical
 
 OK, FIX, DROP = "doc:ok:", "doc:fix:", "doc:no:"
 STATEMENT_OK, STATEMENT_NO = "st:ok", "st:no"
+
+log = logging.getLogger("carnet.engine.intake")
+
+MAX_PAGE_EDITS = 10
+"""Edits at most of the reading message for one document (every k-th page on long ones)."""
+
+Emit = Callable[[Reply], Awaitable[None]]
+"""Sends one reply right away (the adapter edits a progress message in place)."""
+
+
+def progress_key(document_id: str) -> str:
+    """The key tying a document's reading message and its edits together."""
+    return f"doc:{document_id}"
+
+
+def count_pages(files: Sequence[FileIn], options: ExtractionOptions) -> int:
+    """Pages the document will have: one per picture, a PDF's own page count (blocking).
+
+    A file extraction cannot open counts as one page: extraction itself says why later.
+    """
+    from extraction.errors import ExtractionError
+    from extraction.inputs import InputKind, check_size, sniff
+    from extraction.pdf import check_pdf
+
+    total = 0
+    for file in files:
+        try:
+            check_size(file.data, options)
+            is_pdf = sniff(file.data).kind is InputKind.PDF
+            total += check_pdf(file.data, options) if is_pdf else 1
+        except ExtractionError:
+            total += 1
+    return max(total, 1)
+
+
+def reading_message(tr: Translator, document_id: str, page: int, pages: int) -> Text:
+    """The reading message: "page 2/3…" on a multi-page document."""
+    text = (
+        tr("intake.reading_page", page=page, pages=pages)
+        if pages > 1
+        else tr("intake.reading_one")
+    )
+    return Text(text=text, progress_key=progress_key(document_id))
+
+
+def queued_replies(tr: Translator, document_id: str, files: int) -> list[Reply]:
+    """What the user sees when the document is queued for a worker (no per-page progress)."""
+    text = tr("intake.reading", pages=files) if files > 1 else tr("intake.reading_one")
+    return [ChatAction(action="typing"), Text(text=text, progress_key=progress_key(document_id))]
+
+
+class PageProgress:
+    """Shows a document's reading, page by page, while extraction runs in another thread.
+
+    ``opening`` is the first reading message ("page 1/3…"); ``on_page`` (called from the
+    extraction thread after each page) queues "page k+1/3…", which one task on the event loop
+    emits in order, so edits never overtake each other; ``finish`` waits for the last one.
+    Without ``emit`` (no way to edit in place) only the opening message is shown.
+    """
+
+    def __init__(self, tr: Translator, document_id: str, pages: int, emit: Emit | None) -> None:
+        self.tr = tr
+        self.document_id = document_id
+        self.pages = pages
+        self.emit = emit
+        self.shown: list[int] = []
+        self._step = -(-pages // MAX_PAGE_EDITS)
+        self._loop = asyncio.get_running_loop()
+        self._queue: asyncio.Queue[int | None] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    def opening(self) -> list[Reply]:
+        """Typing… and the reading message, at page 1."""
+        self.shown.append(1)
+        return [
+            ChatAction(action="typing"),
+            reading_message(self.tr, self.document_id, 1, self.pages),
+        ]
+
+    def start(self) -> None:
+        """Start emitting page updates (after the opening replies were sent)."""
+        if self.emit is not None and self.pages > 1:
+            self._task = asyncio.create_task(self._run(self.emit))
+
+    def on_page(self, done: int) -> None:
+        """``done`` pages were read (extraction thread): announce the next one."""
+        following = done + 1
+        if self._task is None or following > self.pages or done % self._step:
+            return
+        with contextlib.suppress(RuntimeError):  # a closing loop: nobody to show it to
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, following)
+
+    async def finish(self) -> None:
+        """Wait until every queued page update was emitted."""
+        if self._task is None:
+            return
+        self._queue.put_nowait(None)
+        await self._task
+        self._task = None
+
+    async def _run(self, emit: Emit) -> None:
+        while (page := await self._queue.get()) is not None:
+            if page <= self.shown[-1]:
+                continue
+            self.shown.append(page)
+            try:
+                await emit(reading_message(self.tr, self.document_id, page, self.pages))
+            except Exception as exc:  # a lost progress edit must not lose the document
+                log.info("page progress not shown error=%s", type(exc).__name__)
+
+
+def extract_listening(
+    extract: Callable[[list[InputFile], ExtractionOptions], ExtractedDocument],
+    files: list[InputFile],
+    options: ExtractionOptions,
+    on_page: progress.PageListener,
+) -> ExtractedDocument:
+    """Run ``extract`` (in the calling thread) with ``on_page`` called after each page read."""
+    with progress.listening(on_page):
+        return extract(files, options)
 
 
 def load_facts(turn: Turn) -> Facts:
@@ -92,7 +217,7 @@ def after_extraction(
         turn.vault.update_document(
             document.model_copy(update={"status": DocumentStatus.FAILED, "failure_code": code})
         )
-        return [Text(text=errors.message_for(outcome, tr), progress_key=f"doc:{document_id}")]
+        return [Text(text=errors.message_for(outcome, tr), progress_key=progress_key(document_id))]
     draft = _own(outcome, document_id)
     turn.vault.update_document(
         document.model_copy(
@@ -105,7 +230,7 @@ def after_extraction(
         )
     )
     done = Text(
-        text=tr("intake.read_done", pages=draft.page_count), progress_key=f"doc:{document_id}"
+        text=tr("intake.read_done", pages=draft.page_count), progress_key=progress_key(document_id)
     )
     if draft.item_count == 0:
         return [done, Text(text=tr("intake.nothing_found"))]

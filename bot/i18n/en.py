@@ -319,6 +319,7 @@ MESSAGES: dict[str, str] = {
     # intake
     "intake.reading": "📄 Reading your document ({pages} pages)…",
     "intake.reading_one": "📄 Reading your document…",
+    "intake.reading_page": "📄 Reading your document: page {page}/{pages}…",
     "intake.read_done": "📄 Document read ({pages} page(s)).",
     "intake.nothing_found": "I found no medication, result or vaccine in this document. I keep it "
     "in your documents. If that's wrong, try a sharper photo, flat and well lit.",

@@ -331,6 +331,7 @@ MESSAGES: dict[str, str] = {
     # intake
     "intake.reading": "📄 Je lis votre document ({pages} pages)…",
     "intake.reading_one": "📄 Je lis votre document…",
+    "intake.reading_page": "📄 Je lis votre document : page {page}/{pages}…",
     "intake.read_done": "📄 Document lu ({pages} page(s)).",
     "intake.nothing_found": "Je n'ai trouvé ni médicament, ni résultat, ni vaccin dans ce "
     "document. Je le garde dans vos documents. Si c'est une erreur, essayez une photo plus nette, "

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from bot.engine import intake
 from bot.engine.engine import Engine, EngineConfig
-from bot.engine.events import AlbumIn, FileIn, PhotoIn
-from bot.engine.replies import ChatAction, Text
+from bot.engine.events import AlbumIn, DocumentIn, FileIn, PhotoIn
+from bot.engine.replies import ChatAction, Reply, Text
+from extraction import progress
+from extraction.options import ExtractionOptions
+from extraction.result import ExtractedDocument, InputFile
 from store.records import Document, DocumentStatus, LabResult, Medication
 from tests.bot.conftest import Chat
 from tests.fakes.ocr import (
     crashing_extractor,
     lab_report,
+    prescription,
     uncertain_prescription,
     vaccination_record,
 )
@@ -114,7 +119,7 @@ async def test_album_is_one_document_of_several_pages(chat: Chat, store, extract
     await chat.onboard()
     files = [FileIn(name=f"p{i}.jpg", data=b"x%d" % i, media_type="image/jpeg") for i in (1, 2)]
     replies = await chat.send(AlbumIn(files=files))
-    assert "2 pages" in replies[1].text  # type: ignore[union-attr]
+    assert "page 1/2" in replies[1].text  # type: ignore[union-attr]
     assert len(extractor.calls[-1]) == 2
     [document] = _documents(store, chat.user.user_id)
     with store.vault(chat.user.user_id) as vault:
@@ -199,3 +204,93 @@ async def test_real_pipeline_reads_a_generated_prescription(store, clock, tmp_pa
     answer = await chat.say("quels sont mes traitements ?")
     assert "doliprane" in answer.lower(), answer
     assert "ordonnance du 9 mars 2026" in answer
+
+
+class PageByPage:
+    """Reads one page per file, reporting each as the pipeline does, then a prescription."""
+
+    def __call__(self, files: list[InputFile], options: ExtractionOptions) -> ExtractedDocument:
+        for number in range(1, len(files) + 1):
+            progress.page_read(number)
+        return prescription("Doliprane 1000 mg").model_copy(update={"page_count": len(files)})
+
+
+async def _album_with_progress(store, clock, pages: int) -> tuple[list[Reply], list[Reply]]:
+    chat = Chat(Engine(store=store, clock=clock, extract=PageByPage()))
+    await chat.onboard()
+    emitted: list[Reply] = []
+
+    async def emit(reply: Reply) -> None:
+        emitted.append(reply)
+
+    files = [
+        FileIn(name=f"p{i}.jpg", data=b"x%d" % i, media_type="image/jpeg") for i in range(pages)
+    ]
+    replies = await chat.engine.handle(chat.user, AlbumIn(files=files), emit)
+    return emitted, replies
+
+
+async def test_album_progress_is_edited_page_by_page_then_into_the_outcome(store, clock):
+    emitted, replies = await _album_with_progress(store, clock, 3)
+    assert isinstance(emitted[0], ChatAction)
+    texts = [r for r in emitted if isinstance(r, Text)]
+    assert [t.text for t in texts] == [
+        "📄 Je lis votre document : page 1/3…",
+        "📄 Je lis votre document : page 2/3…",
+        "📄 Je lis votre document : page 3/3…",
+    ]
+    key = texts[0].progress_key
+    assert key and all(t.progress_key == key for t in texts), "one message, edited in place"
+    done = replies[0]
+    assert isinstance(done, Text) and done.progress_key == key and "3 page(s)" in done.text
+    assert "Doliprane" in replies[1].text  # type: ignore[union-attr]
+
+
+async def test_a_long_document_edits_its_progress_at_most_ten_times(store, clock):
+    emitted, _ = await _album_with_progress(store, clock, 30)
+    pages = [r.text for r in emitted if isinstance(r, Text)]
+    assert len(pages) == 10 and pages[0].endswith("page 1/30…")
+    assert pages[-1].endswith("page 28/30…")
+
+
+async def test_a_single_page_shows_no_page_counter(store, clock):
+    emitted, _ = await _album_with_progress(store, clock, 1)
+    assert [r.text for r in emitted if isinstance(r, Text)] == ["📄 Je lis votre document…"]
+
+
+def test_pages_are_counted_from_each_pdf_and_one_per_picture(tmp_path):
+    from tests.synthetic.corpus import build_document, render_document
+
+    truth, draft = build_document(7, "lab_report", 1)
+    files = render_document(tmp_path, truth, draft, ["text_pdf"])
+    pdf = (tmp_path / files["text_pdf"][0]).read_bytes()
+    assert truth.pages == 2
+    inputs = [
+        FileIn(name="a.pdf", data=pdf, media_type="application/pdf"),
+        FileIn(name="b.jpg", data=b"\xff\xd8\xff-not-really", media_type="image/jpeg"),
+        FileIn(name="c.pdf", data=b"%PDF-1.4 broken", media_type="application/pdf"),
+    ]
+    assert intake.count_pages(inputs, ExtractionOptions()) == 4
+
+
+async def test_a_multi_page_pdf_is_shown_page_by_page_by_the_real_pipeline(store, clock, tmp_path):
+    from bot.bootstrap import real_extractor
+    from tests.synthetic.corpus import build_document, render_document
+
+    truth, draft = build_document(7, "lab_report", 1)
+    files = render_document(tmp_path, truth, draft, ["text_pdf"])
+    pdf = (tmp_path / files["text_pdf"][0]).read_bytes()
+    chat = Chat(Engine(store=store, clock=clock, extract=real_extractor))
+    await chat.onboard()
+    emitted: list[Reply] = []
+
+    async def emit(reply: Reply) -> None:
+        emitted.append(reply)
+
+    file = FileIn(name="bilan.pdf", data=pdf, media_type="application/pdf")
+    replies = await chat.engine.handle(chat.user, DocumentIn(file=file), emit)
+    assert [r.text for r in emitted if isinstance(r, Text)] == [
+        "📄 Je lis votre document : page 1/2…",
+        "📄 Je lis votre document : page 2/2…",
+    ]
+    assert "2 page(s)" in replies[0].text  # type: ignore[union-attr]

@@ -313,8 +313,11 @@ DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {
     ),
     "lab_report": (
         "bilan",
+        "bilans",
         "bilan sanguin",
+        "bilans sanguins",
         "prise de sang",
+        "prises de sang",
         "compte rendu",
         "lab report",
         "blood test",

@@ -515,6 +515,21 @@ CUES = frozenset(
 
 RULE_WORDS = frozenset(
     [
+        "appli",
+        "asked",
+        "avait",
+        "cardiologue",
+        "enregistree",
+        "explique",
+        "garde",
+        "planifiee",
+        "point",
+        "poser",
+        "recap",
+        "recapitulatif",
+        "retire",
+        "thing",
+        "thinks",
         "condition",
         "decouvert",
         "detecte",
@@ -858,6 +873,98 @@ COMMON = frozenset(
         "exactement",
         "gave",
         "given",
+        # real words once "corrected" into a cue (found over the development set)
+        "active",
+        "count",
+        "coute",
+        "crise",
+        "demain",
+        "enfance",
+        "grave",
+        "hives",
+        "liver",
+        "match",
+        "parfait",
+        "prefere",
+        "prevu",
+        "prevue",
+        "prevus",
+        "prevues",
+        "recent",
+        "recette",
+        "short",
+        "breath",
+        "utilite",
+        "world",
+        "react",
+        "tomorrow",
+        "weather",
+        "scheduled",
+        "planned",
+        "programme",
+        "programmes",
+        "planifie",
+        "later",
+        "sport",
+        "sante",
+        "health",
+        "reste",
+        "stock",
+        "stored",
+        "saved",
+        "uploaded",
+        "envoye",
+        "envoyes",
+        "enregistre",
+        "enregistres",
+        "enregistrees",
+        "beaucoup",
+        "because",
+        "rendez",
+        "vous",
+        "pense",
+        "think",
+        "sick",
+        "malade",
+        "douleur",
+        "douleurs",
+        "pain",
+        "fievre",
+        "fever",
+        "cold",
+        "rhume",
+        "toux",
+        "cough",
+        "mettre",
+        "appliquer",
+        "apply",
+        "cream",
+        "creme",
+        "maintenant",
+        "aujourd",
+        "semaine",
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "usage",
+        "purpose",
+        "indication",
+        "scheduled",
+        "there",
+        "everyone",
+        "morning",
+        "afternoon",
     ]
 )
 SLANG: dict[str, str] = {
@@ -888,8 +995,52 @@ SLANG: dict[str, str] = {
     "meds": "meds",
     "pls": "please",
     "plz": "please",
+    "cb": "combien",
+    "cmb": "combien",
+    "cbien": "combien",
+    "cn": "can",
+    "chui": "je suis",
+    "chuis": "je suis",
+    "jsuis": "je suis",
+    "jsui": "je suis",
+    "outta": "out of",
+    "gonna": "going to",
+    "wanna": "want to",
+    "tt": "tout",
+    "ts": "tous",
+    "bcp": "beaucoup",
+    "jveux": "je veux",
+    "jsais": "je sais",
+    "jcomprends": "je comprends",
+    "ke": "que",
+    "ske": "ce que",
+    "kel": "quel",
+    "kels": "quels",
+    "kelle": "quelle",
+    "kelles": "quelles",
+    "dr": "docteur",
+    "rdv": "rendez vous",
+    "ur": "your",
+    "hv": "have",
+    "hav": "have",
+    "tmrw": "tomorrow",
+    "2morrow": "tomorrow",
+    "2day": "today",
+    "b4": "before",
+    "abt": "about",
+    "wht": "what",
+    "wut": "what",
+    "cuz": "because",
 }
+"""SMS spellings and contractions (FR/EN) read as the words they stand for."""
+PARTICIPLES = frozenset(
+    ["donne", "prescrit", "dit", "fait", "mis", "conseille", "ordonne", "recommande", "arrete"]
+)
+"""After these, "ma" is "m'a" typed without its apostrophe ("qui ma prescrit")."""
 
+SMS_C = frozenset(
+    ["quoi", "qui", "quand", "combien", "dangereux", "grave", "bon", "ok", "pour", "le", "la"]
+)
 _MULTI_WORD = re.compile(r"\s+")
 
 
@@ -931,9 +1082,31 @@ def correct(tokens: Sequence[str], extra: Iterable[str] = ()) -> list[str]:
     known, targets = _vocabulary()
     extra_set = frozenset(extra)
     out: list[str] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        before = tokens[i - 1] if i else ""
         if token in SLANG:
             out.extend(SLANG[token].split())
+            continue
+        if token == "g" and not before[:1].isdigit() and after.isalpha():
+            out.extend(["j", "ai"])  # SMS "g pris" = "j'ai pris", not "1 g"
+            continue
+        if token == "j" and after in ("suis", "prends", "prend"):
+            out.append("je")  # "j'suis" = "je suis"
+            continue
+        if (
+            token == "c"
+            and (not before or after in SMS_C)
+            and after not in ("est", "etait", "s")
+            and before not in ("vitamine", "vitamin", "hepatite", "hepatitis")
+        ):
+            out.extend(["c", "est"])  # "c quoi", "c ki", "c dangereux"
+            continue
+        if token == "4" and not after and tokens[0] in ("what", "wat", "whats", "wats"):
+            out.append("for")  # "wat is metformin 4"
+            continue
+        if token == "ma" and after in PARTICIPLES:
+            out.extend(["m", "a"])
             continue
         if (
             token[:1] in ("l", "d")
@@ -1142,9 +1315,12 @@ DIAGNOSIS = (
     r"on m a (trouve|decouvert|detecte|diagnostique)|on m a dit que j (ai|etais)|"
     r"(they|the doctor|my doctor|doc) (found|diagnosed|said i have|told me i have)|"
     r"i was (told|found) (that )?i (have|had)|i ve been (told|found)|diagnosed with|"
-    r"il parait que j ai|le medecin (m a trouve|a trouve|dit que j ai)"
+    r"il parait que j ai|le medecin (m a trouve|a trouve|dit que j ai)|"
+    r"(says|said|thinks|told me) (that )?i (have|ve got|m|am)|dit que (j ai|je suis|je fais)"
 )
 """A diagnosis reported by the user: a condition, even when its name is also a lab test."""
+DECLARATIVE = r"^(i|i m|i ve|je|j|on m a|my (doctor|gp)|le medecin|mon medecin)\b"
+"""A first-person statement: a later "when I..." clause does not make it a question."""
 QUESTION_WORDS = (
     r"\b(quel|quels|quelle|quelles|quand|comment|pourquoi|combien|est ce que|est ce qu|qu est ce|"
     r"what|which|when|who|why|how|do i|did i|am i|have i|are|suis je|ai je|dois je|y a t il|"
@@ -1152,14 +1328,16 @@ QUESTION_WORDS = (
 )
 TREATMENT_WORDS = (
     r"\b(traitements?|medicaments?|medocs?|medications?|meds|medicines?|pills?|cachets?|"
-    r"comprimes?|gelules?|tablets?|capsules?|antibiotiques?|antibiotics?|ordonnances?|prescriptions?|drugs?|"
+    r"comprimes?|gelules?|tablets?|capsules?|med list|meds? list|antibiotiques?|antibiotics?|"
+    r"ordonnances?|prescriptions?|drugs?|"
     r"treatments?|"
     r"je prends quoi|i take|i m taking|am i taking|am i on|je prenais|i took|j ai pris|"
     r"ai je pris|did i take|was i taking|what i took|ce que j ai pris|ce que je prends|"
     r"qu est ce que je prends|je prends|on m a donne|je dois prendre|dois je prendre|"
     r"cense prendre|supposed to take|need to take|"
     r"what do i take|what should i take|i was given|what was i given|m a prescrit|"
-    r"was i on|i was on|prescribed me|m ont prescrit)\b"
+    r"was i on|i was on|prescribed me|m ont prescrit|been prescribed|was prescribed|"
+    r"prescribed to me|m a ete prescrit|m ont ete prescrits?|on m a prescrit)\b"
 )
 VACCINE_WORDS = (
     r"\b(vaccins?|vaccinations?|vaccines?|vaccinated|vaccine|vacciner|vaccinee?s?|shots?|jabs?|immunisations?|"
@@ -1180,6 +1358,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     tokens = correct(base_tokens, extra=(w for n in user_names for w in n.split()))
     t = " ".join(tokens)
     question = "?" in raw or _any(re.sub(AS_NEEDED, " ", t), QUESTION_WORDS)
+    if question and "?" not in raw and _any(t, DECLARATIVE):
+        # "i use salbutamol when i m short of breath": a clause, not a question
+        question = _any(
+            re.sub(r"\b(when|whenever|if|quand|lorsque|si) (i|je|j)\b.*", " ", t), QUESTION_WORDS
+        )
     names = tuple(sorted({*lexicon.DRUGS, *user_names}, key=len, reverse=True))
     allergen_names = tuple(sorted({*lexicon.ALLERGENS, *lexicon.DRUGS}, key=len, reverse=True))
     period = find_period(t, today)
@@ -1202,10 +1385,18 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"comment tu (marches?|fonctionnes?|t utilises?)|tu (marches?|fonctionnes?) comment|"
         r"how do you work|how does carnet work|comment (je )?(m en sers|m en servir|on s en sert|"
         r"ca s utilise|t utilise|on t utilise|on fait)|how (do i|does one|to) use (this|it|you)|"
-        r"mode d emploi|user guide|instructions)\b",
+        r"mode d emploi|user guide|instructions|a quoi tu sers|a quoi sert (ce bot|carnet|"
+        r"cette appli|l appli|ce truc)|expliquer? (moi )?(comment tu|a quoi tu|ce que tu)|"
+        r"how (am i supposed to|should i|can i|do i) use (this|the|you|carnet)|"
+        r"how (does|do) (this|the) (bot|app|thing) work|what is this (bot|app)|"
+        r"c est quoi ce (bot|truc))\b",
     ):
         return intent("help")
-    if _any(t, r"^(bonjour|salut|hello|hi|hey|coucou|bonsoir|yo)( carnet)?$"):
+    if _any(
+        t,
+        r"^(bonjour|salut|hello|hi|hey|coucou|bonsoir|yo|hiya|good (morning|evening|afternoon))"
+        r"( (carnet|there|all|everyone|toi|a toi|bot|you|a tous))?$",
+    ):
         return intent("greeting")
     if _any(t, r"^(merci|thanks|thank you|thx|super merci|ok merci|top merci|cool merci)\b") and (
         len(tokens) <= 4
@@ -1220,7 +1411,10 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         t,
         r"\b(export|exporter|exporte|telecharger (mon|mes|tout)|download (my|all)|"
         r"(resume|synthese|pdf|fiche) pour (mon|le|un) (medecin|docteur)|"
-        r"summary for (my |a |the )?doctor|fhir|archive)\b",
+        r"summary for (my |a |the )?doctor|fhir|archive|pdf summary|summary pdf|fiche resume|"
+        r"resume pdf|pdf resume|one page summary|"
+        r"(resume|synthese|pdf|fiche|summary|recap|recapitulatif)( \w+){0,4} (medecin|docteur|"
+        r"doctor|generaliste|gp|cardiologue|specialiste|physician|toubib))\b",
     ):
         return intent("export")
     if _any(
@@ -1258,7 +1452,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"is it safe for me to|ok to|safe to|je peux encore|am i ok to|is it ok if i|"
         r"is it fine if i|if i)( me)? (prendre|take|"
         r"have|use|utiliser|pop|"
-        r"avaler|me soigner avec)\b"
+        r"avaler|me soigner avec|mettre|appliquer|apply|put on)\b"
     )
     if _any(t, can_take) and not _any(t, r"^(when|quand|a quelle heure|what time)\b"):
         product = _product_after(t, can_take, names) or _known_product(t, names)
@@ -1269,7 +1463,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"ok for me|ok pour moi|bon pour moi|sans danger|possible pour moi|ca passe avec|"
         r"passe avec|go with my|with my (meds|medication|medications|treatment)|droit au|"
         r"droit a la|droit a l|"
-        r"avec mon traitement|avec mes medicaments)\b",
+        r"avec mon traitement|avec mes medicaments|be a problem|poser probleme|pose probleme|"
+        r"un probleme pour moi|a problem for me|an issue for me|be (ok|fine|safe|alright)|"
+        r"harm me|me faire du mal|bad for me|mauvais pour moi)\b",
     ) and _known_product(t, names):
         return intent("can_take", product=_known_product(t, names))
     if (
@@ -1285,6 +1481,12 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     ):
         return intent("can_take", product=_known_product(t, names))
 
+    if _any(
+        t,
+        r"\b(scheduled|planned|prevus?|prevues?|programmes?|planifies?|planifiees?)\b",
+    ) and not (find_vaccine(t) or _any(t, VACCINE_WORDS) or find_lab_test(t)):
+        return intent("reminders.list")
+
     purpose = (
         r"\b(a quoi sert|a quoi servent|ca sert a quoi|sert a quoi|c est pour quoi|c est pourquoi|"
         r"contre quoi|against what|pour quel probleme|for what problem|what problem|"
@@ -1296,13 +1498,16 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"why was i prescribed|what was|a quoi me sert|pour quoi je prends|for what is|"
         r"pour quelle raison|for what reason|soigne|soigner|traite|treats|used for|"
         r"utilise pour|sert|pour quoi|for what|what for|what does .* do|ca fait quoi|"
-        r"(what|which) (condition|illness|disease|problem|issue)s? .*\bfor|^(what|why) .* for$)\b"
+        r"(what|which) (condition|illness|disease|problem|issue)s? .*\bfor|\b(what|why)\b.* for$|"
+        r"dans quel but|quel est le but|le but d|a quoi bon|utilite|usage|indication|"
+        r"what (is|s) the (point|purpose|use) of|purpose of)\b"
     )
     if _any(t, purpose) and (
         _any(
             t,
             r"\b(sert|servent|servir|pour quoi|pourquoi|for|why|do|treat|treats|soigne|fait|"
-            r"soigner|traite|raison|reason|contre|against|probleme|problem)\b",
+            r"soigner|traite|raison|reason|contre|against|probleme|problem|but|utilite|usage|"
+            r"indication|purpose|point)\b",
         )
     ):
         product = _known_product(t, names) or _product_after(t, purpose, names)
@@ -1320,6 +1525,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"(quel|which|what) (toubib|doc|generaliste|specialiste|gp)|"
         r"(doctor|doc|medecin|docteur|toubib) (for|de|du|pour) (my|mon|ma|le|la)|"
         r"who s the doctor|c est qui le (medecin|docteur|toubib)|"
+        r"qui (l|me l|m l|l avait|me l avait) a? ?(prescrit|prescrite|donne|ordonne)|"
         r"par qui .*\b(prescrit|prescrite|donne|ordonne)|(prescrit|prescrite|ordonne) par qui|"
         r"prescribed by (who|whom|which|what)|who (was|is) (it|the \w+|\w+) prescribed by|"
         r"who s the prescriber|who is the prescriber|le prescripteur|the prescriber)\b"
@@ -1336,7 +1542,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"(commence|debute)\b.*\bquand|started\b.*\bwhen|combien de temps|start date|"
         r"when (was|were|did) .* (started|start|begun|begin|prescribed first)|"
         r"date de debut|how long|depuis combien|first take|first took|first start|"
-        r"premiere fois)\b"
+        r"premiere fois|(what|which) (date|day|year|month) did i (start|begin)|"
+        r"(quelle|en quelle) (date|annee) (ai je|j ai) (commence|debute))\b"
     )
     if _any(t, started):
         return intent(
@@ -1357,7 +1564,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"i no longer take|no longer taking|i m off|i am off|i finished|arrete le|arrete la|"
         r"arret du|arret de|fini le|fini la|plus de|^stopped|^stop|^quit|^arrete|laisse tomber|"
         r"abandonne|gave up|dropped|don t take|do not take|not taking|ne prends plus|"
-        r"n ai plus|no longer on|plus sous|not on .* anymore|no more)\b"
+        r"n ai plus|no longer on|plus sous|not on .* anymore|no more|fait arreter|fait stopper|"
+        r"made me stop|told me to stop|asked me to stop|m a (arrete|enleve|retire)|took me off|"
+        r"taken off)\b"
     )
     negated_now = _any(t, r"\b(don t take|do not take|not taking)\b") and not _any(
         t, r"\b(anymore|any more|no more)\b"
@@ -1439,7 +1648,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             r"manque|manquent|need|needed|next|should|dois je|doit|devrais|up to date|missing|"
             r"recommandes?|recommended|besoin|rappels? a faire|to do|upcoming|a prevoir|faut il|"
             r"fasse|do i have to|have to|reste|restent|il me faut|me faut|"
-            r"quand refaire|when .* again|refaire|a refaire|je dois|dois|must)\b",
+            r"quand refaire|when .* again|refaire|a refaire|je dois|dois|must|is it time|"
+            r"c est le moment|il est temps|time for|temps de|when should i)\b",
         ):
             return intent("vaccines.due", vaccine=vaccine)
         return intent("vaccines.list", vaccine=vaccine, start=start, end=end)
@@ -1475,6 +1685,13 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         test = find_lab_test(t)
         if not (test and not doc_word and kind == "lab_report" and start is None):
             return intent("documents.show", kind=kind, start=start, end=end)
+
+    held = (
+        r"\b(as tu|tu as|t as|avez vous|do you have|have you got|you have|you got|en stock|"
+        r"stored|saved|enregistres?|enregistrees?|uploaded|envoyes?|gardes?|kept)\b"
+    )
+    if (kind or doc_word) and _any(t, held) and not _any(t, show_verb):
+        return intent("documents.list", kind=kind, start=start, end=end)
 
     test = find_lab_test(t)
     trend = (

@@ -190,6 +190,10 @@ def find_period(text: str, today: date) -> Range | None:
     if match:
         month = MONTHS[match[1]]
         return month_range(_last_month_named(month, today), month)
+    match = re.search(rf"\b{_M} s\b", text)  # English possessive: "december's blood test"
+    if match:
+        month = MONTHS[match[1]]
+        return month_range(_last_month_named(month, today), month)
     match = re.search(r"\b(?:en|in|annee|year|during|de|of|du|for)\s+(\d{4})\b", text)
     if match:
         year = int(match[1])

@@ -81,6 +81,30 @@ TODAY = date(2026, 3, 10)
             "treatments.past",
             {"start": date(2018, 1, 1), "end": date(2020, 12, 31)},
         ),
+        # posology and "when I..." clauses do not make a statement a question
+        ("i take 2 puffs of ventolin when needed", "state.treatment", {"product": "ventolin"}),
+        (
+            "I use salbutamol when I'm short of breath",  # "short" is not "shot"
+            "state.treatment",
+            {"product": "salbutamol"},
+        ),
+        # SMS forms: g = j'ai, c = c'est, chui = je suis, ma + participle = m'a
+        ("g une hypothyroidie", "state.condition", {"condition": "hypothyroidism"}),
+        ("c ki qui ma donné le seroplex", "treatment.prescriber", {"product": "seroplex"}),
+        ("chui diabetique", "state.condition", {"condition": "diabetes"}),
+        ("je prends 1 g de doliprane", "state.treatment", {"product": "doliprane"}),  # 1 g
+        # a diagnosis names a condition even when it is also a lab test
+        ("on m'a trouvé du cholestérol", "state.condition", {"condition": "high_cholesterol"}),
+        ("dans quel but je prends le lasilix ?", "treatment.purpose", {"product": "lasilix"}),
+        ("par qui a été prescrit le zolpidem ?", "treatment.prescriber", {"product": "zolpidem"}),
+        ("would nurofen be a problem for me", "can_take", {"product": "nurofen"}),
+        (
+            "can you send me december's blood test?",
+            "documents.show",
+            {"kind": "lab_report", "start": date(2025, 12, 1), "end": date(2025, 12, 31)},
+        ),
+        ("génère la fiche résumé pour mon généraliste", "export", {}),
+        ("what's scheduled for my pills tomorrow", "reminders.list", {}),
     ],
 )
 def test_annotated_examples(text, intent, slots):

@@ -5,8 +5,11 @@ documents with a page each). For SQLite and, when ``CARNET_TEST_DATABASE_URL`` i
 PostgreSQL, it measures:
 
 - load-all: one vault, every medication, lab result and document (without page blobs),
-  cold (no in-process record cache: decrypt and validate every row) and warm (the profile's
-  decrypted records cached at its current version, checked against the database each time);
+  cold (a store without in-process record cache: each kind from its sealed snapshot, one
+  AES-GCM blob validated in one pydantic-core call, plus the rows written since), cold from
+  rows (snapshots off: decrypt and validate every row, the code before snapshots), cold after
+  the write phases below (snapshot plus 660 newer rows), and warm (the profile's decrypted
+  records cached at its current version, checked against the database each time);
 - insert: one vault storing a confirmed document (one 60 kB page) with 20 lab results and an
   audit entry;
 - load after another instance's write: a second store on the same database inserts such a
@@ -212,6 +215,17 @@ def _decrypt_only(store: Store) -> tuple[int, float]:
         return len(rows), (time.perf_counter() - started) * 1000
 
 
+NAMES = {
+    "cold": "load-all (cold)",
+    "cold_rows": "cold, rows (no snap.)",
+    "cold_after_writes": "cold, 660 rows newer",
+    "warm": "load-all (warm)",
+    "insert": "insert doc + 20 labs",
+    "warm_after_insert": "load-all after writes",
+    "refresh": "load, other wrote",
+}
+
+
 def _stats(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
@@ -230,6 +244,7 @@ class _Side:
             _fill(self.writer, *history)
             self.fill_s = time.perf_counter() - started
             self.cold_store = open_store(url, key, cache_profiles=0)
+            self.rows_store = open_store(url, key, cache_profiles=0, snapshot_min=0)
             self.other = open_store(url, key, cache_profiles=0)
             self.count = sum(len(kind) for kind in _load_all(self.cold_store))
             _load_all(self.writer)
@@ -244,6 +259,8 @@ class _Side:
                 _insert_document(self.other, self.rng)
         action: Callable[[], object] = {
             "cold": lambda: _load_all(self.cold_store),
+            "cold_rows": lambda: _load_all(self.rows_store),
+            "cold_after_writes": lambda: _load_all(self.cold_store),
             "refresh": lambda: _load_all(self.writer),
             "warm": lambda: _load_all(self.writer),
             "insert": lambda: _insert_document(self.writer, self.rng),
@@ -258,6 +275,7 @@ class _Side:
     def close(self) -> None:
         self.writer.close()
         self.cold_store.close()
+        self.rows_store.close()
         self.other.close()
 
 
@@ -275,10 +293,12 @@ def _measure(
         )
     for name, repeat in (
         ("cold", runs),
+        ("cold_rows", runs),
         ("warm", runs * 4),
         ("insert", runs * 2),
         ("warm_after_insert", runs),
         ("refresh", runs),
+        ("cold_after_writes", runs),
     ):
         for _ in range(repeat):
             encrypted.run(name)
@@ -362,16 +382,10 @@ def main() -> int:
                 f"{backend:<10} {'operation':<22} {'median ms':>10} {'p99 ms':>8} "
                 f"{'plain med':>10} {'ratio':>6}"
             )
-            for name in ("cold", "warm", "insert", "warm_after_insert", "refresh"):
+            for name in NAMES:
                 med, p99 = _stats(encrypted.times[name])
                 ref, _ = _stats(plain.times[name])
-                label = {
-                    "cold": "load-all (cold)",
-                    "warm": "load-all (warm)",
-                    "insert": "insert doc + 20 labs",
-                    "warm_after_insert": "load-all after writes",
-                    "refresh": "load, other wrote",
-                }[name]
+                label = NAMES[name]
                 print(
                     f"{backend:<10} {label:<22} {med:>10.1f} {p99:>8.1f} {ref:>10.1f} "
                     f"{med / ref:>5.2f}x",

@@ -34,6 +34,7 @@ def open_store(
     *,
     clock: Callable[[], datetime] | None = None,
     cache_profiles: int = 32,
+    snapshot_min: int = 256,
 ) -> Store:
     """Open the encrypted store at ``url`` (SQLite or PostgreSQL), migrating it to head first.
 
@@ -42,6 +43,9 @@ def open_store(
         master_key: the 32-byte master key (see ``store.crypto.keys``).
         clock: where audit timestamps come from (UTC now by default).
         cache_profiles: how many profiles' decrypted records to keep in memory (0: none).
+        snapshot_min: a record kind read in full with at least this many rows gets a sealed
+            snapshot, so the next cold load opens one blob instead of every row (0: snapshots
+            are neither read nor written).
 
     Raises:
         WrongMasterKey: the database was created with another key; nothing is changed.
@@ -49,7 +53,7 @@ def open_store(
     """
     from store.sql import open_sql_store
 
-    options: dict[str, object] = {"cache_profiles": cache_profiles}
+    options: dict[str, object] = {"cache_profiles": cache_profiles, "snapshot_min": snapshot_min}
     if clock is not None:
         options["clock"] = clock
     return open_sql_store(url, master_key, **options)

@@ -22,6 +22,7 @@ from store.sql.schema import (
     occurrences,
     profiles,
     records,
+    snapshots,
 )
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ def purge_erased(engine: Engine) -> int:
         if not erased:
             return 0
         owned = select(profiles.c.id).where(profiles.c.account_id.in_(erased))
-        for table in (document_pages, documents, records, occurrences):
+        for table in (document_pages, documents, records, snapshots, occurrences):
             conn.execute(delete(table).where(table.c.profile_id.in_(owned)))
         conn.execute(delete(profiles).where(profiles.c.account_id.in_(erased)))
         conn.execute(delete(accounts).where(accounts.c.id.in_(erased)))

@@ -85,12 +85,19 @@ class Codec:
 
     def open_records(self, model: type[M], kind: str, rows: Iterable[Sequence[Any]]) -> list[M]:
         """Decrypt ``(id, payload)`` rows of one kind and validate them in one pass."""
+        return _validate_many(model, self.open_record_parts(kind, rows))
+
+    def open_record_parts(self, kind: str, rows: Iterable[Sequence[Any]]) -> list[bytes]:
+        """The decrypted JSON of ``(id, payload)`` rows of one kind (not validated yet)."""
         sealer = self.sealer
         prefix = sealer.aad(f"records:{kind}", "", "")[:-1]
-        parts = [
+        return [
             sealer.open_with_aad(payload, b"%s%s|payload" % (prefix, rid.encode()))
             for rid, payload in rows
         ]
+
+    def validate(self, model: type[M], parts: list[bytes]) -> list[M]:
+        """Records from decrypted JSON parts, in one pydantic-core call."""
         return _validate_many(model, parts)
 
     # Documents ----------------------------------------------------------------------------------
@@ -102,9 +109,35 @@ class Codec:
 
     def open_documents(self, rows: Iterable[Sequence[Any]]) -> list[Document]:
         """Decrypt ``(id, payload)`` document rows (pages not included)."""
+        return _validate_many(Document, self.open_document_parts(rows))
+
+    def open_document_parts(self, rows: Iterable[Sequence[Any]]) -> list[bytes]:
+        """The decrypted JSON of ``(id, payload)`` document rows (not validated yet)."""
         sealer = self.sealer
-        parts = [sealer.open("documents", rid, "payload", payload) for rid, payload in rows]
-        return _validate_many(Document, parts)
+        return [sealer.open("documents", rid, "payload", payload) for rid, payload in rows]
+
+    # Snapshots ----------------------------------------------------------------------------------
+
+    def seal_snapshot(self, kind: str, version: int, body: bytes) -> bytes:
+        """The ciphertext of a snapshot, bound to its kind and to the version it reflects.
+
+        The version is part of the associated data: a snapshot moved to another kind, profile
+        or version (the ``version`` column edited) fails to open.
+        """
+        return self.sealer.seal("snapshots", f"{kind}@{version}", "payload", body)
+
+    def open_snapshot(self, model: type[M], kind: str, version: int, blob: bytes) -> list[M]:
+        """Every record of a snapshot, validated in one pydantic-core call.
+
+        Raises:
+            TamperDetected: the blob was modified or belongs to another kind, profile or version.
+        """
+        body = self.sealer.open("snapshots", f"{kind}@{version}", "payload", blob)
+        try:
+            with gc_paused():
+                return _list_adapter(model).validate_json(body)
+        except ValidationError:
+            raise DecryptionFailed("decrypted snapshot does not match its record type") from None
 
     def seal_page(self, document_id: str, page_no: int, page: DocumentPage) -> tuple[bytes, bytes]:
         """``(meta, content)`` ciphertexts of one page."""
@@ -166,6 +199,17 @@ class Codec:
         answer = OccurrenceAnswer(data["answer"]) if data["answer"] else None
         at = datetime.fromisoformat(data["at"]) if data["at"] else None
         return answer, at
+
+
+def snapshot_body(parts: list[bytes]) -> bytes:
+    """A snapshot's plaintext from the decrypted JSON of every row: one JSON array."""
+    return b"[" + b",".join(parts) + b"]"
+
+
+def dump_snapshot(model: type[M], items: list[M]) -> bytes:
+    """A snapshot's plaintext from records (compact JSON array; documents without pages)."""
+    exclude = {"__all__": {"pages"}} if model is Document else None
+    return _list_adapter(model).dump_json(items, exclude=exclude, exclude_defaults=True)
 
 
 def seal_chat_id(sealer: Sealer, account_id: str, chat_id: int) -> bytes:

@@ -7,6 +7,8 @@ What stays in clear, and why:
 - ``profiles.master_key_id`` and ``is_default``, ``version`` columns: rotation and concurrency;
 - ``records.rev``, ``documents.rev``: the profile version that last wrote the row (cache refresh);
 - ``records.kind``: the record type (medication, lab, …), so one kind loads in one query;
+- ``snapshots.kind``, ``snapshots.version``: which kind a sealed snapshot holds, as of which
+  profile version (the payload, every record of that kind, is sealed);
 - ``documents.page_count`` and page numbers; the sizes of ciphertexts;
 - ``occurrences.due_at``, ``sent_at``, ``lease_until``, ``reminder_id``: what the scheduler needs
   to claim due reminders without any key;
@@ -149,6 +151,21 @@ documents = Table(
     Column("rev", Integer, nullable=False, server_default=text("0")),
     Index("ix_documents_profile_rev", "profile_id", "rev"),
 )
+
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column(
+        "profile_id",
+        String(ID),
+        ForeignKey("profiles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("kind", String(16), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+)
+"""Every record of one kind of one profile as of ``version``, sealed as one blob (cold loads)."""
 
 document_pages = Table(
     "document_pages",

@@ -43,6 +43,7 @@ class SqlStore:
         *,
         clock: Callable[[], datetime] = _utcnow,
         cache_profiles: int = 32,
+        snapshot_min: int = 256,
     ) -> None:
         """Use ``open_sql_store``: it checks the key and migrates first."""
         self.engine = engine
@@ -50,6 +51,7 @@ class SqlStore:
         self._lookup = lookup
         self._clock = clock
         self._cache = RecordCache(cache_profiles)
+        self._snapshot_min = snapshot_min
         self._seen_calls = 0
 
     # Vaults -------------------------------------------------------------------------------------
@@ -148,6 +150,7 @@ class SqlStore:
             cache=self._cache,
             account_sealer=account_sealer,
             clock=self._clock,
+            snapshot_min=self._snapshot_min,
         )
 
     def _default_sealer(self, conn: Connection, account_id: str) -> Sealer:

@@ -42,8 +42,24 @@ from store.records import (
 )
 from store.sql import jobs
 from store.sql.cache import RecordCache
-from store.sql.codec import Codec, gc_paused, kind_of, open_chat_id, seal_chat_id
-from store.sql.schema import accounts, document_pages, documents, occurrences, profiles, records
+from store.sql.codec import (
+    Codec,
+    dump_snapshot,
+    gc_paused,
+    kind_of,
+    open_chat_id,
+    seal_chat_id,
+    snapshot_body,
+)
+from store.sql.schema import (
+    accounts,
+    document_pages,
+    documents,
+    occurrences,
+    profiles,
+    records,
+    snapshots,
+)
 
 Clinical = Medication | LabResult | Vaccination | Allergy | Condition
 C = TypeVar("C", Medication, LabResult, Vaccination, Allergy, Condition)
@@ -51,6 +67,25 @@ R = TypeVar("R", bound=BaseModel)
 
 DOCUMENT_KIND = "document"
 _CHUNK = 1000  # rows per multi-row INSERT (well under both backends' parameter limits)
+_REWRITE_MIN = 200  # rows changed since a snapshot before it is rewritten (and 10% of it)
+
+
+class _Rows:
+    """Where the rows of one kind are and how they open: a record type, a table, a filter."""
+
+    __slots__ = ("model", "open_parts", "table", "where")
+
+    def __init__(
+        self,
+        model: type[BaseModel],
+        table: Table,
+        where: list[ColumnElement[bool]],
+        open_parts: Callable[[Sequence[Any]], list[bytes]],
+    ) -> None:
+        self.model = model
+        self.table = table
+        self.where = where
+        self.open_parts = open_parts
 
 
 class SqlVault:
@@ -66,8 +101,13 @@ class SqlVault:
         cache: RecordCache,
         account_sealer: Callable[[], Sealer],
         clock: Callable[[], datetime],
+        snapshot_min: int = 256,
     ) -> None:
-        """Bind a transaction to one profile (built by the store, not by callers)."""
+        """Bind a transaction to one profile (built by the store, not by callers).
+
+        ``snapshot_min``: a kind read in full with at least that many rows gets a sealed
+        snapshot for the next cold load (0: snapshots are neither read nor written).
+        """
         self._conn = conn
         self._codec = codec
         self._account_id = account_id
@@ -76,6 +116,7 @@ class SqlVault:
         self._cache = cache
         self._account_sealer = account_sealer
         self._clock = clock
+        self._snapshot_min = snapshot_min
         self._upsert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
         self.dirty = False
         self.saved: dict[str, dict[str, Any]] = {}
@@ -253,10 +294,11 @@ class SqlVault:
     def list_documents(self, *, with_pages: bool = False) -> list[Document]:
         """Every document of the profile (pages only when asked: they are large)."""
         listed: list[Document] = self._fresh(
+            Document,
             DOCUMENT_KIND,
             documents,
             [documents.c.profile_id == self._profile_id],
-            self._codec.open_documents,
+            self._codec.open_document_parts,
         )
         return self._with_pages(listed) if with_pages else listed
 
@@ -349,50 +391,128 @@ class SqlVault:
     def _load(self, model: type[R]) -> list[R]:
         kind = kind_of(model)
         loaded: list[R] = self._fresh(
+            model,
             kind,
             records,
             [records.c.profile_id == self._profile_id, records.c.kind == kind],
-            lambda rows: self._codec.open_records(model, kind, rows),
+            lambda rows: self._codec.open_record_parts(kind, rows),
         )
         return loaded
 
     def _fresh(
         self,
-        cache_kind: str,
+        model: type[R],
+        kind: str,
         table: Table,
         where: list[ColumnElement[bool]],
-        decode: Callable[[Sequence[Any]], list[Any]],
+        open_parts: Callable[[Sequence[Any]], list[bytes]],
     ) -> list[Any]:
-        """Records of one kind: from the cache, refreshed by the rows written since, or decoded."""
-        cached = self._cached(cache_kind)
+        """Records of one kind: cached, refreshed from a base by the rows written since, or read.
+
+        The base is this process's cache, else the profile's sealed snapshot of that kind.
+        Without either (or when they cannot be brought up to date), every row is decrypted and
+        validated, and a snapshot is written for the next cold load if the kind is large.
+        """
+        cached = self._cached(kind)
         if cached is not None:
             return cached
         self.flush()
-        stale = (
-            None if self._touched(cache_kind) else self._cache.stale(self._profile_id, cache_kind)
-        )
+        source = _Rows(model, table, where, open_parts)
+        stale = None if self._touched(kind) else self._cache.stale(self._profile_id, kind)
         if stale is not None and stale.version < self._version:
-            changed = self._conn.execute(
-                select(table.c.id, table.c.payload).where(*where, table.c.rev > stale.version)
-            ).all()
-            merged = stale.records
-            merged.update((r.id, r) for r in decode(changed))
-            total = self._conn.execute(
-                select(func.count()).select_from(table).where(*where)
-            ).scalar_one()
-            if total != len(merged):  # some ids are gone: keep only those still there
-                ids = self._conn.execute(select(table.c.id).where(*where)).scalars().all()
-                kept = [merged.get(i) for i in ids]
-                merged = {r.id: r for r in kept if r is not None}
-            if len(merged) == total:
-                self._remember(cache_kind, merged)
+            merged, _ = self._refreshed(source, stale.version, stale.records)
+            if merged is not None:
+                self._remember(kind, merged)
                 return list(merged.values())
         with gc_paused():  # tens of thousands of rows and records: see store.sql.codec
-            rows = self._conn.execute(select(table.c.id, table.c.payload).where(*where)).all()
-            loaded = decode(rows)
-            del rows
-        self._remember(cache_kind, loaded)
+            merged = self._from_snapshot(source, kind)
+            if merged is not None:
+                loaded: list[Any] = list(merged.values())
+            else:
+                rows = self._conn.execute(select(table.c.id, table.c.payload).where(*where)).all()
+                parts = open_parts(rows)
+                del rows
+                loaded = self._codec.validate(model, parts)
+                if 0 < self._snapshot_min <= len(parts) and not self._touched(kind):
+                    self._write_snapshot(kind, snapshot_body(parts))
+                del parts
+        self._remember(kind, loaded)
         return loaded
+
+    def _refreshed(
+        self, source: _Rows, since: int, base: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, int]:
+        """``base`` (every record as of version ``since``) brought up to date, or None.
+
+        Only rows with a newer ``rev`` are decrypted; ids that are gone are dropped (one id-only
+        query, run only when the count says some are). Also returns how many rows changed.
+        """
+        table, where = source.table, source.where
+        changed = self._conn.execute(
+            select(table.c.id, table.c.payload).where(*where, table.c.rev > since)
+        ).all()
+        if changed:
+            fresh: list[Any] = self._codec.validate(source.model, source.open_parts(changed))
+            base.update((r.id, r) for r in fresh)
+        delta = len(changed)
+        total = self._conn.execute(
+            select(func.count()).select_from(table).where(*where)
+        ).scalar_one()
+        if total != len(base):  # some ids are gone: keep only those still there
+            ids = self._conn.execute(select(table.c.id).where(*where)).scalars().all()
+            kept = [base.get(i) for i in ids]
+            delta += len(base) - len(ids)
+            base = {r.id: r for r in kept if r is not None}
+        return (base if len(base) == total else None), delta
+
+    # Snapshots ----------------------------------------------------------------------------------
+
+    def _from_snapshot(self, source: _Rows, kind: str) -> dict[str, Any] | None:
+        """Every record of one kind from its sealed snapshot and the rows written since, or None.
+
+        A snapshot that many rows have changed since is rewritten (not when this vault wrote
+        that kind: the snapshot must only hold committed rows of its version).
+
+        Raises:
+            TamperDetected: the snapshot does not open (it is never silently rebuilt over).
+        """
+        if self._snapshot_min <= 0:
+            return None
+        row = self._conn.execute(
+            select(snapshots.c.version, snapshots.c.payload).where(
+                snapshots.c.profile_id == self._profile_id, snapshots.c.kind == kind
+            )
+        ).first()
+        if row is None or row.version > self._version:
+            return None
+        version = row.version
+        opened: list[Any] = self._codec.open_snapshot(source.model, kind, version, row.payload)
+        del row
+        base = {r.id: r for r in opened}
+        del opened
+        touched = self._touched(kind)
+        if version == self._version and not touched:
+            return base  # nothing of the profile was written since the snapshot
+        size = len(base)
+        merged, delta = self._refreshed(source, version, base)
+        if merged is not None and not touched and delta > max(_REWRITE_MIN, size // 10):
+            self._write_snapshot(kind, dump_snapshot(source.model, list(merged.values())))
+        return merged
+
+    def _write_snapshot(self, kind: str, body: bytes) -> None:
+        """Seal every record of one kind as of this vault's version (no version bump: not data)."""
+        stmt = self._upsert(snapshots).values(
+            profile_id=self._profile_id,
+            kind=kind,
+            version=self._version,
+            payload=self._codec.seal_snapshot(kind, self._version, body),
+        )
+        self._conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[snapshots.c.profile_id, snapshots.c.kind],
+                set_={"version": stmt.excluded.version, "payload": stmt.excluded.payload},
+            )
+        )
 
     def _cached(self, kind: str) -> list[Any] | None:
         if self._touched(kind):

@@ -40,8 +40,12 @@ def fixed_clock(now: datetime):
 
 @pytest.fixture
 def store(database_url: str, master_key: bytes, fixed_clock) -> Iterator[Store]:
-    """An open store on SQLite (and PostgreSQL when configured)."""
-    opened = open_store(database_url, master_key, clock=fixed_clock)
+    """An open store on SQLite (and PostgreSQL when configured).
+
+    Every kind read in full gets a sealed snapshot (``snapshot_min=1``), so every test using
+    this store also goes through snapshots.
+    """
+    opened = open_store(database_url, master_key, clock=fixed_clock, snapshot_min=1)
     try:
         yield opened
     finally:

@@ -103,14 +103,14 @@ def test_another_instances_write_refreshes_only_changed_rows(
     finally:
         other.close()
     decoded: list[int] = []
-    real = Codec.open_records
+    real = Codec.open_record_parts
 
-    def spy(self: Codec, model, kind, rows):  # type: ignore[no-untyped-def]
+    def spy(self: Codec, kind, rows):  # type: ignore[no-untyped-def]
         rows = list(rows)
         decoded.append(len(rows))
-        return real(self, model, kind, rows)
+        return real(self, kind, rows)
 
-    monkeypatch.setattr(Codec, "open_records", spy)
+    monkeypatch.setattr(Codec, "open_record_parts", spy)
     with store.vault(USER) as vault:
         refreshed = {r.id: r.value for r in vault.records(LabResult)}
         titles = sorted(d.title or "" for d in vault.list_documents())

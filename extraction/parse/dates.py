@@ -5,6 +5,7 @@ written                            read as
 =================================  ================================
 ``Le 3 mars 2026``                 2026-03-03
 ``1er mars 2026``                  2026-03-01
+``ler juillet 2024`` (OCR of 1er)  2024-07-01
 ``03/03/26``, ``03/03/2026``       2026-03-03 (day first)
 ``le 03.03.2026``, ``3-3-2026``    2026-03-03
 ``2026-03-03``                     2026-03-03 (ISO)
@@ -78,6 +79,8 @@ PATTERNS: list[re.Pattern[str]] = [
     ),
     # the year may be glued to what follows (a lot number in the next column)
     re.compile(rf"(?<![\d])(?P<day>\d{{1,2}})(?:er|st|nd|rd|th)?\s+{_MONTH}\s*,?\s*{_YEAR}"),
+    # "1er" as OCR reads it on photos: "ler", "Ier", "l er"
+    re.compile(rf"(?<![\w|])(?P<first>[li|]\s?er)\s+{_MONTH}\s*,?\s*{_YEAR}"),
     re.compile(
         rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*"
         rf"(?:(?=[a-z0-9-]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9-]{{4,12}}\s+)?{_YEAR}"
@@ -105,7 +108,8 @@ def find_dates(text: str) -> list[tuple[date, tuple[int, int]]]:
             groups = match.groupdict()
             month = int(groups["mnum"]) if groups.get("mnum") else MONTHS[groups["month"]]
             try:
-                found.append((date(_year(groups["year"]), month, int(groups["day"])), span))
+                day = 1 if groups.get("first") else int(groups["day"])
+                found.append((date(_year(groups["year"]), month, day), span))
             except ValueError:
                 continue
             taken.append(span)

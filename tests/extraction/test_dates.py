@@ -24,6 +24,8 @@ CASES = [
     ("Prélevé le 04/05/2025 à 08h15", date(2025, 5, 4)),
     ("Édité le 1 décembre 2024", date(2024, 12, 1)),
     ("le 15 aout 2024", date(2024, 8, 15)),  # no accent
+    ("Marseille, le ler juillet 2024", date(2024, 7, 1)),  # "1er" as OCR reads it on a photo
+    ("Le Ier mars 2026", date(2026, 3, 1)),
 ]
 
 
@@ -39,6 +41,7 @@ def test_dates(text: str, expected: date) -> None:
         "mars 2026",  # no day: a partial date is not a day
         "Tél. : 04 72 11 22 33",
         "RPPS : 10123456789",
+        "à appeler juillet 2024",  # a word ending in "ler" is no "1er"
         "1 cp x3/j pendant 7 jours",
         "",
     ],

@@ -3,7 +3,7 @@
 Embedded shape only: jobs left running by the previous process are queued again (their attempt
 counted), documents left ``received`` without a job get one, then an in-process ``Worker``
 reads them in the bounded CPU pool and sends each owner the summary, or, after the last
-attempt, says the document could not be read.
+attempt, says the document could not be read. Jobs finished more than a week ago are deleted.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ async def resume_interrupted(sender: Any, services: Any, started_at: datetime) -
     ``services`` is ``bot.bootstrap.Services`` (embedded shape); ``sender`` has
     ``send(chat_id, replies)``.
     """
-    from bot.worker import Worker
+    from bot.worker import KEEP_FINISHED, Worker
     from store.sql.jobs import open_jobs
 
     settings = services.settings
@@ -53,6 +53,9 @@ async def resume_interrupted(sender: Any, services: Any, started_at: datetime) -
         )
         ran = await worker.drain()
         logger.info("interrupted readings resumed=%d", ran)
+        cutoff = services.clock.now() - KEEP_FINISHED
+        forgotten = await asyncio.to_thread(jobs.forget_finished, cutoff)
+        logger.info("finished jobs forgotten count=%d", forgotten)
         return ran
     finally:
         jobs.engine.dispose()

@@ -86,3 +86,32 @@ async def test_odd_messages_each_get_an_answer_and_nothing_breaks(bot_api: FakeB
 
     await alice.send_text("quels sont mes traitements ?")
     await answer_to(alice, "still serving")
+
+
+async def test_files_over_the_download_limit_get_a_clear_message_in_english(
+    bot_api: FakeBotApi, carnet
+):
+    import io
+
+    from PIL import Image
+
+    bob = bot_api.user(2002, language_code="en")
+    await onboard(bob)
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), "white").save(out, "JPEG")
+    expected = "This file is too big for me (20 MB max)"
+
+    await bob.send_photo(out.getvalue(), declared_size=25 * 1024 * 1024)
+    assert expected in await answer_to(bob, "oversized photo")
+    await bob.send_document(b"%PDF-1.4", file_name="scan.pdf", declared_size=21 * 1024 * 1024)
+    assert expected in await answer_to(bob, "oversized PDF")
+    await bob.send_document(b"%PDF-1.4", file_name="p1.pdf", media_group_id="big")
+    await bob.send_document(
+        b"%PDF-1.4", file_name="p2.pdf", media_group_id="big", declared_size=30 * 1024 * 1024
+    )
+    assert expected in await answer_to(bob, "album with an oversized page")
+    big = {f.file_id for f in bot_api.files.values() if f.declared_size > 20 * 1024 * 1024}
+    asked = {c.params["file_id"] for c in bot_api.calls_of("getFile")}
+    assert len(big) == 3 and not big & asked, "no oversized file was asked for"
+    with carnet.store.vault(bob.id) as vault:
+        assert vault.list_documents() == [], "nothing stored"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine.intake import OK as INTAKE_OK
+from bot.i18n import translator
 from tests.fakes.bot_api import FakeBotApi
 from tests.synthetic.corpus import build_document, render_document
 from tests.telegram.conftest import onboard
@@ -35,6 +36,43 @@ async def test_english_client_is_answered_in_english(bot_api: FakeBotApi):
     welcome = await bob.expect_buttons()
     assert welcome.text.startswith("Hello, I am carnet")
     assert "Bonjour" not in welcome.text
+
+
+async def test_nothing_is_stored_before_consent_and_refusing_stores_nothing(
+    bot_api: FakeBotApi, carnet
+):
+    from bot.engine.onboarding import CONSENT_NO
+
+    alice = bot_api.user(1001)
+    await alice.send_command("/start")
+    await alice.expect_buttons()
+    await alice.send_text("je suis allergique à la pénicilline")
+    again = await alice.expect_buttons()
+    assert "consent:yes" in again.callback_data, "consent asked again, nothing recorded"
+    await alice.press(CONSENT_NO)
+    await alice.expect(lambda c: c.method in {"sendMessage", "editMessageText"})
+    await bot_api.wait_quiet(0.2)
+    assert not carnet.store.has_account(alice.id)
+
+
+async def test_english_onboarding_then_language_follows_the_client_until_chosen(
+    bot_api: FakeBotApi,
+):
+    bob = bot_api.user(2002, language_code="en")
+    await onboard(bob)
+    shown = "\n".join(c.text for c in bob.replies())
+    assert "Bonjour" not in shown and "08:00" in shown, "onboarded in English"
+
+    bob.language_code = "fr"  # the Telegram app now runs in French: carnet follows
+    await bob.send_text("mes allergies ?")
+    await bob.expect_text(translator("fr")("allergies.none"))
+
+    await bob.send_command("/language")
+    await bob.expect(lambda c: "lang:en" in c.callback_data)
+    await bob.press("lang:en")
+    await bob.expect_text(translator("en")("settings.language_set"))
+    await bob.send_text("mes allergies ?")
+    await bob.expect_text(translator("en")("allergies.none"))  # chosen: whatever the client says
 
 
 async def test_treatment_said_in_words_is_confirmed_and_listed(bot_api: FakeBotApi):
@@ -185,7 +223,7 @@ async def test_an_update_delivered_twice_is_handled_once(bot_api: FakeBotApi):
     assert listing.text.count("Levothyrox") == 1
 
 
-async def test_deletion_erases_the_record_and_starts_over(bot_api: FakeBotApi):
+async def test_deletion_erases_the_record_and_starts_over(bot_api: FakeBotApi, carnet):
     from bot.engine.onboarding import CONSENT_YES, ERASE_YES
 
     alice = bot_api.user(1001)
@@ -205,6 +243,7 @@ async def test_deletion_erases_the_record_and_starts_over(bot_api: FakeBotApi):
     again = await alice.expect(lambda c: bool(c.buttons))
     assert CONSENT_YES in again.callback_data, "no account any more: consent is asked again"
     assert "Levothyrox" not in again.text
+    assert not carnet.store.has_account(alice.id), "the account and its record are erased"
 
 
 async def test_allergy_stated_then_conflicting_prescription_is_warned(

@@ -196,8 +196,11 @@ def _number(value: float, lang: str) -> str:
 
 
 def _quantity(quantity: Quantity, lang: str) -> str:
-    number = _number(quantity.value, lang)
-    return f"{number} {quantity.unit}" if quantity.unit else number
+    """``2 comprimés`` / ``2 tablets``: dosage units in the summary's language, as in the chat."""
+    from bot.engine.answers.common import quantity_words
+    from bot.i18n import translator
+
+    return quantity_words(quantity.value, quantity.unit, translator(lang))
 
 
 def _unit(s: dict[str, str], unit: str, count: float) -> str:

@@ -196,7 +196,8 @@ async def test_chart_photo_original_document_and_export_in_the_users_language(
     text = summary.pages[0].extract_text()
     assert "Levothyrox" in text and "pénicilline" in text and "Vaxigrip" in text
     heading = "Traitements en cours" if language == "fr" else "Current treatments"
-    assert heading in text, "in the user's language"
+    dose = "1 comprimé" if language == "fr" else "1 tablet"
+    assert heading in text and dose in text, "in the user's language"
 
 
 async def test_long_list_is_paged_with_a_more_button_until_the_end(

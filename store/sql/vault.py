@@ -425,9 +425,11 @@ class SqlVault:
                 self._remember(kind, merged)
                 return list(merged.values())
         with gc_paused():  # tens of thousands of rows and records: see store.sql.codec
-            merged = self._from_snapshot(source, kind)
-            if merged is not None:
-                loaded: list[Any] = list(merged.values())
+            snapped = self._from_snapshot(source, kind)
+            if snapped is not None:
+                loaded: list[Any] = (
+                    snapped if isinstance(snapped, list) else list(snapped.values())
+                )
             else:
                 rows = self._conn.execute(select(table.c.id, table.c.payload).where(*where)).all()
                 parts = open_parts(rows)
@@ -467,8 +469,10 @@ class SqlVault:
 
     # Snapshots ----------------------------------------------------------------------------------
 
-    def _from_snapshot(self, source: _Rows, kind: str) -> dict[str, Any] | None:
+    def _from_snapshot(self, source: _Rows, kind: str) -> list[Any] | dict[str, Any] | None:
         """Every record of one kind from its sealed snapshot and the rows written since, or None.
+
+        A list when the snapshot is up to date, else a dict by id.
 
         A snapshot that many rows have changed since is rewritten (not when this vault wrote
         that kind: the snapshot must only hold committed rows of its version).
@@ -488,11 +492,11 @@ class SqlVault:
         version = row.version
         opened: list[Any] = self._codec.open_snapshot(source.model, kind, version, row.payload)
         del row
-        base = {r.id: r for r in opened}
-        del opened
         touched = self._touched(kind)
         if version == self._version and not touched:
-            return base  # nothing of the profile was written since the snapshot
+            return opened  # nothing of the profile was written since the snapshot
+        base = {r.id: r for r in opened}
+        del opened
         size = len(base)
         merged, delta = self._refreshed(source, version, base)
         if merged is not None and not touched and delta > max(_REWRITE_MIN, size // 10):

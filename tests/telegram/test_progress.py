@@ -84,3 +84,33 @@ async def test_an_album_of_three_pages_is_shown_page_by_page_in_english(
     assert_edited_page_by_page(reading, 3, "Document read (3 page(s))")
     assert reading[0].text.startswith("📄 Reading your document: page 1/3")
     assert summary.error is None
+
+
+async def test_an_album_of_photos_shows_each_page_then_why_it_could_not_be_read(
+    bot_api: FakeBotApi,
+):
+    import io
+
+    from PIL import Image
+
+    from bot.i18n import translator
+
+    def blank(shade: str) -> bytes:  # a photo of a blank sheet: read without OCR, no text
+        out = io.BytesIO()
+        Image.new("RGB", (300, 400), shade).save(out, "JPEG")
+        return out.getvalue()
+
+    alice = bot_api.user(1001)
+    await onboard(alice)
+    since = alice.cursor
+    await alice.send_album([blank("white"), blank("#fefefe"), blank("#fdfdfd")])
+    failed = translator("fr")("error.unreadable_document")
+    await alice.expect_text(failed[:40], within=30)
+    await bot_api.wait_quiet(0.2)
+    shown = [
+        c
+        for c in bot_api.calls[since:]
+        if c.chat_id == alice.id and c.method in {"sendMessage", "editMessageText"}
+    ]
+    assert_edited_page_by_page(shown, 3, failed[:40])
+    assert alice.visible_texts()[-1].startswith(failed[:40]), "nothing else was sent"

@@ -11,9 +11,11 @@ import logging
 
 import cv2
 import numpy as np
-import pytesseract
 from numpy.typing import NDArray
 from PIL import Image
+
+from extraction.errors import ExtractionError
+from extraction.ocr.tesseract import run_tesseract
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +53,20 @@ def _ink(gray: NDArray[np.uint8], margin: float = 0.04) -> NDArray[np.uint8]:
 
 def _osd(small: NDArray[np.uint8], timeout: float) -> tuple[int, float] | None:
     try:
-        osd = pytesseract.image_to_osd(
+        output = run_tesseract(
             Image.fromarray(small),
-            config="--psm 0 -c min_characters_to_try=10",
+            ["--psm", "0", "-c", "min_characters_to_try=10"],
             timeout=timeout,
-            output_type=pytesseract.Output.DICT,
         )
-    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, RuntimeError):
+    except ExtractionError:
         return None
-    return int(osd.get("rotate", 0)) % 360, float(osd.get("orientation_conf", 0.0))
+    fields = dict(line.split(":", 1) for line in output.splitlines() if ":" in line)
+    try:
+        rotate = int(fields.get("Rotate", "0"))
+        confidence = float(fields.get("Orientation confidence", "0"))
+    except ValueError:
+        return None
+    return rotate % 360, confidence
 
 
 def osd_rotation(gray: NDArray[np.uint8], timeout: float = 15.0) -> int | None:

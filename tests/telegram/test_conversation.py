@@ -258,11 +258,31 @@ async def test_allergy_stated_then_conflicting_prescription_is_warned(
     await alice.expect_buttons()
     await alice.press("st:ok")
     await alice.expect(lambda c: not c.buttons)
+    await alice.send_text("je prends de l'Advil 200 le soir")
+    await alice.expect_buttons()
+    await alice.press("st:ok")
+    await alice.expect(lambda c: not c.buttons)
 
     await alice.send_document(pdf, file_name="ordonnance.pdf")
-    await alice.expect(lambda c: INTAKE_OK in " ".join(c.callback_data), within=30)
-    await bot_api.wait_quiet(0.2)
-    shown = "\n".join(c.text for c in alice.replies()).lower()
+    summary = await alice.expect(lambda c: INTAKE_OK in " ".join(c.callback_data), within=30)
+    shown = summary.text.lower()
     assert "amoxicilline" in shown
     assert "allergi" in shown and "pénicilline" in shown, "the conflict is named"
+    assert "ibuprof" in shown and "advil" in shown, "the duplicate substance is named"
     assert "médecin" in shown or "pharmacien" in shown, "advises to check with a professional"
+
+
+async def test_a_document_or_button_in_a_group_is_never_read_nor_stored(
+    bot_api: FakeBotApi, carnet
+):
+    alice = bot_api.user(1001)
+    await onboard(alice)
+    group = alice.in_group(-100888, "Bureau")
+    await alice.send_document(b"%PDF-1.4 ordonnance", file_name="ordonnance.pdf", chat=group)
+    await bot_api.wait_for(lambda c: c.method == "leaveChat" and c.chat_id == -100888)
+    await bot_api.wait_quiet(0.2)
+    assert bot_api.calls_of("getFile") == [], "nothing sent in a group is downloaded"
+    to_group = [c for c in bot_api.calls if c.chat_id == -100888]
+    assert [c.method for c in to_group] == ["sendMessage", "leaveChat"]
+    with carnet.store.vault(alice.id) as vault:
+        assert vault.list_documents() == []

@@ -294,3 +294,21 @@ async def test_a_multi_page_pdf_is_shown_page_by_page_by_the_real_pipeline(store
         "📄 Je lis votre document : page 2/2…",
     ]
     assert "2 page(s)" in replies[0].text  # type: ignore[union-attr]
+
+
+async def test_a_lost_page_edit_does_not_lose_the_document(store, clock):
+    chat = Chat(Engine(store=store, clock=clock, extract=PageByPage()))
+    await chat.onboard()
+    shown: list[str] = []
+
+    async def emit(reply: Reply) -> None:
+        if isinstance(reply, Text) and "page 2/" in reply.text:
+            raise ConnectionError("the edit was lost")
+        if isinstance(reply, Text):
+            shown.append(reply.text)
+
+    files = [FileIn(name=f"p{i}.jpg", data=b"x%d" % i, media_type="image/jpeg") for i in range(3)]
+    replies = await chat.engine.handle(chat.user, AlbumIn(files=files), emit)
+    assert [t[-9:] for t in shown] == ["page 1/3…", "page 3/3…"]
+    assert "Doliprane" in replies[1].text  # type: ignore[union-attr]
+    assert _documents(store, chat.user.user_id)[0].status is DocumentStatus.READ

@@ -169,6 +169,11 @@ async def test_lab_pdf_confirmed_then_chart_photo_and_export_documents(
     assert archive.upload().data[:2] == b"PK"
     assert summary_pdf.upload().data[:5] == b"%PDF-"
 
+    assert truth.date is not None
+    await alice.send_text(f"montre-moi le bilan du {truth.date:%d/%m/%Y}")
+    original = await alice.expect(lambda c: c.method == "sendDocument")
+    assert original.upload().data == pdf, "the original is kept and sent back as received"
+
 
 async def test_forged_button_with_another_users_document_id_changes_nothing(
     bot_api: FakeBotApi, tmp_path: Path

@@ -1,0 +1,46 @@
+"""Dot leaders are erased before OCR; the words beside them, decimal points, ellipses kept."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from extraction.imaging.leaders import find_leaders, remove_leaders
+
+TEXT_HEIGHT = 24.0
+
+
+def _row() -> np.ndarray:
+    """'Hematocrite ........ 64,4 * %' drawn at about 24 px text height, plus an ellipsis."""
+    page = np.full((160, 1400), 250, dtype=np.uint8)
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    cv2.putText(page, "Hematocrite", (20, 60), font, 1.0, 20, 2, cv2.LINE_AA)
+    for x in range(240, 900, 12):  # the leader
+        cv2.circle(page, (x, 58), 2, 20, -1)
+    cv2.putText(page, "64.4 * %", (920, 60), font, 1.0, 20, 2, cv2.LINE_AA)
+    cv2.putText(page, "Suite... voir au dos", (20, 130), font, 1.0, 20, 2, cv2.LINE_AA)
+    return page
+
+
+def test_the_leader_is_found_and_the_words_kept():
+    page = _row()
+    mask = find_leaders(page, TEXT_HEIGHT)
+    assert mask[50:66, 240:900].any(axis=0).mean() > 0.2  # dots along the whole run
+    assert not mask[:, :220].any()  # the test name
+    assert not mask[:, 915:].any()  # the value, its decimal point and the unit
+    assert not mask[95:, :].any()  # "..." in a sentence is no leader
+
+
+def test_removed_leader_leaves_paper():
+    cleaned, count = remove_leaders(_row(), TEXT_HEIGHT)
+    assert count > 0
+    assert cleaned[50:66, 240:900].min() > 200
+    assert cleaned[30:70, 20:200].min() < 100  # the name is still there
+
+
+def test_a_page_without_leaders_is_unchanged():
+    page = np.full((200, 800), 250, dtype=np.uint8)
+    cv2.putText(page, "Potassium 4.2 mmol/L", (20, 80), cv2.FONT_HERSHEY_SIMPLEX, 1, 20, 2)
+    cleaned, count = remove_leaders(page, TEXT_HEIGHT)
+    assert count == 0
+    assert cleaned is page

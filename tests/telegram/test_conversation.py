@@ -291,3 +291,29 @@ async def test_a_document_or_button_in_a_group_is_never_read_nor_stored(
     assert [c.method for c in to_group] == ["sendMessage", "leaveChat"]
     with carnet.store.vault(alice.id) as vault:
         assert vault.list_documents() == []
+
+
+async def test_a_misread_value_is_corrected_by_typing_before_it_is_stored(
+    bot_api: FakeBotApi, tmp_path: Path
+):
+    from bot.engine.intake import FIX as INTAKE_FIX
+
+    truth, draft = build_document(7, "lab_report", 0)  # Sodium printed 227 mmol/L
+    files = render_document(tmp_path, truth, draft, ["text_pdf"])
+    pdf = (tmp_path / files["text_pdf"][0]).read_bytes()
+    alice = bot_api.user(1001)
+    await onboard(alice)
+
+    await alice.send_document(pdf, file_name="bilan.pdf")
+    summary = await alice.expect(lambda c: INTAKE_OK in " ".join(c.callback_data), within=30)
+    await alice.press(next(d for d in summary.callback_data if d.startswith(INTAKE_FIX)))
+    await alice.expect(lambda c: c.method == "sendMessage")
+    await alice.send_text("la valeur du sodium c'est 141")
+    corrected = await alice.expect(lambda c: INTAKE_OK in " ".join(c.callback_data))
+    assert "Sodium : 141 mmol/L" in corrected.text and "227" not in corrected.text
+    await alice.press(next(d for d in corrected.callback_data if d.startswith(INTAKE_OK)))
+    await alice.expect(lambda c: not c.buttons)
+
+    await alice.send_text("ma dernière natrémie ?")
+    answer = await alice.expect(lambda c: c.method == "sendMessage")
+    assert "141" in answer.text and "227" not in answer.text

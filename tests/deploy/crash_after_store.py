@@ -35,6 +35,7 @@ def die() -> None:
 
 
 async def main(url: str, key: bytes, data_dir: Path, user: int, point: str) -> None:
+    Engine.warm_up = lambda self: None  # type: ignore[method-assign]  # dies before a question
     settings = Settings(data_dir=data_dir, database_url=url, queue="postgres")
     extract = ScriptedExtractor(prescription("Doliprane 1000 mg"))
     services = build_services(settings, extract=extract, master_key=key)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.bootstrap import Services, build_services
+from bot.engine.engine import Engine
 from bot.engine.events import ButtonIn
 from bot.engine.intake import OK
 from bot.engine.replies import Reply, Text
@@ -108,6 +109,12 @@ class Instance:
     def close(self) -> None:
         if self.services is not None:
             self.services.close()
+
+
+@pytest.fixture(autouse=True)
+def no_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each restart would warm the NLU and charts up: not needed to read a document."""
+    monkeypatch.setattr(Engine, "warm_up", lambda self: None)
 
 
 @pytest.fixture

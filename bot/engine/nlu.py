@@ -515,6 +515,57 @@ CUES = frozenset(
 
 RULE_WORDS = frozenset(
     [
+        # round 11 rule words
+        "affection",
+        "ailment",
+        "answer",
+        "battle",
+        "battling",
+        "being",
+        "brillant",
+        "bring",
+        "capte",
+        "clochait",
+        "cloche",
+        "completed",
+        "confused",
+        "coping",
+        "course",
+        "derriere",
+        "doing",
+        "ended",
+        "finie",
+        "handle",
+        "inclus",
+        "jeter",
+        "longtemps",
+        "lutte",
+        "origine",
+        "pathologie",
+        "paume",
+        "paumee",
+        "perdu",
+        "perdue",
+        "prescribe",
+        "provient",
+        "questions",
+        "repondre",
+        "reponds",
+        "responsable",
+        "responsible",
+        "ressors",
+        "ressortir",
+        "souci",
+        "specialist",
+        "symptome",
+        "terminee",
+        "terrible",
+        "things",
+        "through",
+        "understand",
+        "venait",
+        "viennent",
+        "pige",
         "appli",
         "asked",
         "avait",
@@ -729,6 +780,39 @@ RULE_WORDS = frozenset(
 COMMON = frozenset(
     [
         # everyday words the corrector must leave alone (a one-letter slip away from a cue)
+        "allait",
+        "allaient",
+        "aller",
+        "allez",
+        "vont",
+        "cheers",
+        "dealing",
+        "living",
+        "struggling",
+        "behind",
+        "role",
+        "comprends",
+        "demander",
+        "ajoute",
+        "ajouter",
+        "rajoute",
+        "rajouter",
+        "noter",
+        "notez",
+        "mets",
+        "mettre",
+        "enregistre",
+        "enregistrer",
+        "inscris",
+        "include",
+        "record",
+        "save",
+        "regarder",
+        "consulter",
+        "view",
+        "pique",
+        "piquer",
+        "injecte",
         "signe",
         "remind",
         "reminding",
@@ -1013,6 +1097,12 @@ SLANG: dict[str, str] = {
     "jsais": "je sais",
     "jcomprends": "je comprends",
     "ke": "que",
+    "kes": "qu est ce",
+    "keske": "qu est ce que",
+    "kan": "quand",
+    "kand": "quand",
+    "koment": "comment",
+    "cmt": "comment",
     "ske": "ce que",
     "kel": "quel",
     "kels": "quels",
@@ -1345,6 +1435,37 @@ VACCINE_WORDS = (
 )
 
 
+HELP_ALONE = r"^(aide|help|au secours|\?|menu|commandes|commands)( moi| me| please| stp)?$"
+HELP_ASKED = (
+    r"\b(que (sais|peux) tu faire|(sais|peux) tu faire|tu (sais|peux) faire|"
+    r"tu sers a quoi|what can you do|how does (it|this) work|"
+    r"tu fais quoi|what do you do|what are you|qui es tu|who are you|comment je t utilise|"
+    r"how to use you|how do i use you|"
+    r"comment ca marche|comment t utiliser|how do i use|what do you do|"
+    r"comment tu (marches?|fonctionnes?|t utilises?)|tu (marches?|fonctionnes?) comment|"
+    r"how do you work|how does carnet work|comment (je )?(m en sers|m en servir|on s en sert|"
+    r"ca s utilise|t utilise|on t utilise|on fait)|how (do i|does one|to) use (this|it|you)|"
+    r"mode d emploi|user guide|instructions|a quoi tu sers|a quoi sert (ce bot|carnet|"
+    r"cette appli|l appli|ce truc)|expliquer? (moi )?(comment tu|a quoi tu|ce que tu)|"
+    r"how (am i supposed to|should i|can i|do i) use (this|the|you|carnet)|"
+    r"how (does|do) (this|the) (bot|app|thing) work|what is this (bot|app)|"
+    r"c est quoi ce (bot|truc)|"
+    r"(que|quoi|qu est ce que) (je )?(peux|puis|pourrais)( je)? (te|vous) "
+    r"(demander|poser)|"
+    r"(what|which) (\w+ )?(can|could|should|may) i ask|what (can|do) i ask|"
+    r"(what|which) (questions|things|kind of questions) (can|do) you (answer|handle)|"
+    r"tu (reponds|peux repondre) a quoi|quelles questions)\b"
+)
+"""Asking what carnet does or what may be asked of it."""
+HELP_LOST = (
+    r"^au secours\b|"
+    r"\b((je )?(ne )?(comprends|capte|pige) (rien|pas)|i don t (understand|get it)|"
+    r"i m (lost|confused)|je suis (perdu|perdue|paume|paumee))"
+    r"( (du tout|at all|ici|here))?$"
+)
+"""A user who is lost ("au secours je comprends rien", "i'm confused")."""
+
+
 @lru_cache(maxsize=256)
 def _normalized_names(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({normalize(p) for p in names if p}))
@@ -1373,24 +1494,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
 
     if not t:
         return intent("unknown")
-    if _any(
-        t, r"^(aide|help|au secours|\?|menu|commandes|commands)( moi| me| please| stp)?$"
-    ) or _any(
-        t,
-        r"\b(que (sais|peux) tu faire|(sais|peux) tu faire|tu (sais|peux) faire|"
-        r"tu sers a quoi|what can you do|how does (it|this) work|"
-        r"tu fais quoi|what do you do|what are you|qui es tu|who are you|comment je t utilise|"
-        r"how to use you|how do i use you|"
-        r"comment ca marche|comment t utiliser|how do i use|what do you do|"
-        r"comment tu (marches?|fonctionnes?|t utilises?)|tu (marches?|fonctionnes?) comment|"
-        r"how do you work|how does carnet work|comment (je )?(m en sers|m en servir|on s en sert|"
-        r"ca s utilise|t utilise|on t utilise|on fait)|how (do i|does one|to) use (this|it|you)|"
-        r"mode d emploi|user guide|instructions|a quoi tu sers|a quoi sert (ce bot|carnet|"
-        r"cette appli|l appli|ce truc)|expliquer? (moi )?(comment tu|a quoi tu|ce que tu)|"
-        r"how (am i supposed to|should i|can i|do i) use (this|the|you|carnet)|"
-        r"how (does|do) (this|the) (bot|app|thing) work|what is this (bot|app)|"
-        r"c est quoi ce (bot|truc))\b",
-    ):
+    if _any(t, HELP_ALONE) or _any(t, HELP_ASKED) or _any(t, HELP_LOST):
         return intent("help")
     if _any(
         t,
@@ -1398,7 +1502,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"( (carnet|there|all|everyone|toi|a toi|bot|you|a tous))?$",
     ):
         return intent("greeting")
-    if _any(t, r"^(merci|thanks|thank you|thx|super merci|ok merci|top merci|cool merci)\b") and (
+    thanks_word = r"\b(merci|thanks|thank you|thank u|thx|cheers|many thanks)\b"
+    if (
+        _any(t, r"^(merci|thanks|thank you|thx|super merci|ok merci|top merci|cool merci)\b")
+        or (_any(t, thanks_word) and not question)
+    ) and (
         len(tokens) <= 4
         or _any(
             t,
@@ -1500,14 +1608,21 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"utilise pour|sert|pour quoi|for what|what for|what does .* do|ca fait quoi|"
         r"(what|which) (condition|illness|disease|problem|issue)s? .*\bfor|\b(what|why)\b.* for$|"
         r"dans quel but|quel est le but|le but d|a quoi bon|utilite|usage|indication|"
-        r"what (is|s) the (point|purpose|use) of|purpose of)\b"
+        r"what (is|s) the (point|purpose|use) of|purpose of|"
+        r"(pour|contre|for|against) (quel|quelle|quels|quelles|which|what) (maladie|pathologie|"
+        r"affection|souci|symptome|condition|illness|disease|ailment)s?|"
+        r"(le|son|its|the) (role|function|job)|(role|function|job) (du|de|d|of)|"
+        r"why (was|were|have|has|did) (i|it|they|he|she|the \w+) (been )?(given|prescribed|"
+        r"put on|started on|give me|prescribe)|why (they|he|she|the doctor) (gave|prescribed)|"
+        r"what (is|s) .* supposed to do|what (is|s) .* doing for me|what does .* do for me)\b"
     )
     if _any(t, purpose) and (
         _any(
             t,
             r"\b(sert|servent|servir|pour quoi|pourquoi|for|why|do|treat|treats|soigne|fait|"
             r"soigner|traite|raison|reason|contre|against|probleme|problem|but|utilite|usage|"
-            r"indication|purpose|point)\b",
+            r"indication|purpose|point|maladie|pathologie|affection|souci|symptome|condition|"
+            r"illness|disease|ailment|role|function|job|given|prescribed|put)\b",
         )
     ):
         product = _known_product(t, names) or _product_after(t, purpose, names)
@@ -1528,7 +1643,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"qui (l|me l|m l|l avait|me l avait) a? ?(prescrit|prescrite|donne|ordonne)|"
         r"par qui .*\b(prescrit|prescrite|donne|ordonne)|(prescrit|prescrite|ordonne) par qui|"
         r"prescribed by (who|whom|which|what)|who (was|is) (it|the \w+|\w+) prescribed by|"
-        r"who s the prescriber|who is the prescriber|le prescripteur|the prescriber)\b"
+        r"who s the prescriber|who is the prescriber|le prescripteur|the prescriber|"
+        r"(vient|venait|viennent|provient) de (qui|quel)|de qui (vient|venait|provient)|"
+        r"(comes?|came) from (who|whom|which|what doctor)|"
+        r"(doctor|doc|physician|gp|medecin|docteur|toubib|specialiste|specialist) "
+        r"(behind|responsible for|derriere|responsable de|a l origine d))\b"
     )
     if _any(t, prescriber):
         return intent(
@@ -1543,7 +1662,10 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"when (was|were|did) .* (started|start|begun|begin|prescribed first)|"
         r"date de debut|how long|depuis combien|first take|first took|first start|"
         r"premiere fois|(what|which) (date|day|year|month) did i (start|begin)|"
-        r"(quelle|en quelle) (date|annee) (ai je|j ai) (commence|debute))\b"
+        r"(quelle|en quelle) (date|annee) (ai je|j ai) (commence|debute)|"
+        r"ca fait (longtemps|combien de temps|combien d annees|combien de mois)|"
+        r"depuis (longtemps|combien|quelle date|quelle annee)|il y a combien de temps|"
+        r"(been|using|taking|on) (it|\w+ )?(for )?(long|a long time|how long))\b"
     )
     if _any(t, started):
         return intent(
@@ -1552,7 +1674,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             or _product_after(
                 t,
                 r"\b(commence|debute|start|begin|taking|on|prends|"
-                r"sous)\b",
+                r"sous|pique (a|au|avec)|injecte|utilise|using|use)\b",
                 names,
             ),
         )
@@ -1566,7 +1688,10 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"abandonne|gave up|dropped|don t take|do not take|not taking|ne prends plus|"
         r"n ai plus|no longer on|plus sous|not on .* anymore|no more|fait arreter|fait stopper|"
         r"made me stop|told me to stop|asked me to stop|m a (arrete|enleve|retire)|took me off|"
-        r"taken off)\b"
+        r"taken off|fini l|fini les|fini mon|fini ma|termine le|termine la|termine l|"
+        r"(done|finished|through) with|i m done|j en ai fini avec|"
+        r"(traitement|cure) (termine|terminee|fini|finie|arrete)|"
+        r"(treatment|course) (finished|over|done|completed|ended)|finished (my|the) course)\b"
     )
     negated_now = _any(t, r"\b(don t take|do not take|not taking)\b") and not _any(
         t, r"\b(anymore|any more|no more)\b"
@@ -1578,8 +1703,13 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         if product is not None:
             return intent("state.stop", product=product)
 
+    add_to_list = (
+        r"^(please |stp |svp )?(add|ajoute|ajouter|rajoute|rajouter|note|noter|notez|mets|met|"
+        r"mettre|put|record|enregistre|enregistrer|inscris|log|save|include|inclus)\b"
+    )
     if _any(t, r"\b(allerg\w*|intoleran\w*)\b"):
-        asked = (
+        adding = _any(t, add_to_list)
+        asked = not adding and (
             question
             or _any(t, r"\b(mes|my)\s+(allergies|intolerances)\b")
             or _any(t, r"^(allergies|intolerances|mes allergies|my allergies)$")
@@ -1589,7 +1719,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
                 r"\b(allergique|allergiques|allergic|intolerant|intolerante|allergie|allergy)\b"
                 r"(\s+(a|au|aux|to|de|a la|a l))?"
             )
-            substance = _known_product(t, allergen_names) or _product_after(t, cue, allergen_names)
+            substance = (
+                _known_product(t, allergen_names)
+                or _product_after(t, cue, allergen_names)
+                or (_product_after(t, add_to_list, allergen_names) if adding else None)
+            )
             if substance:
                 return intent("state.allergy", product=substance)
         return intent("allergies.list")
@@ -1597,6 +1731,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     condition_cue = (
         r"\b(je suis|i m|i am|j ai|j ai du|j ai de l|i have|i ve got|on m a diagnostique|i get|"
         r"je fais des|j ai des|i suffer|"
+        r"(dealing|living|struggling|coping|battling|diagnosed) with|i battle|"
+        r"je (vis|lutte|me bats) (avec|contre)|je me soigne pour|i m being treated for|"
+        r"i ve had|i have had|j ai eu|"
         r"diagnosed with|je souffre d|je souffre de|i suffer from|atteint de|atteinte d|"
         r"" + DIAGNOSIS + r")\b"
     )
@@ -1623,7 +1760,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     show_verb = (
         r"\b(montre|montrer|montrez|envoie|envoyer|envoyez|renvoie|affiche|afficher|donne|"
         r"voir|revoir|show|send|display|give|retrouve|retrouver|find|get|open|ouvre|ouvrir|"
-        r"je veux|i want|je voudrais|i d like|peux tu m envoyer|can you send)\b"
+        r"je veux|i want|je voudrais|i d like|peux tu m envoyer|can you send|see|view|"
+        r"look at|have a look|regarder|consulter|jeter un oeil|pull up|bring up|ressortir|"
+        r"ressors)\b"
     )
     kind = find_kind(t)
     if _any(t, show_verb) and kind == "vaccination_record":
@@ -1662,6 +1801,14 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"j utilise|i am using|i inject|je m injecte|je me fais|^started|^began|^commence|"
         r"m a prescrit|prescribed me|put me on|m a mis sous)\b"
     )
+    if _any(t, add_to_list) and _any(
+        t,
+        r"\b(to|a|dans|in|on|sur) (my|mes|the|la|ma) (list of )?(treatments?|traitements?|"
+        r"medicaments?|medocs?|meds|medications?|medicines?|liste|list|drugs?)\b",
+    ):
+        product = _known_product(t, names) or _product_after(t, add_to_list, names)
+        if product is not None and product not in FILLERS:
+            return intent("state.treatment", product=product)
     if _any(t, statement_cue) and not question:
         product = _product_after(t, statement_cue, names) or _known_product(t, names)
         if product is not None and product not in FILLERS:
@@ -1707,7 +1854,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"worrying|concerning|worried|flagged|en dehors|dehors des normes|"
         r"out of the normal|not normal|outside|a surveiller|problem|problems|probleme|problemes|"
         r"wrong|sont (bonnes|bons)|all good|good or bad|ok ou pas|off|"
-        r"high or low|haut ou bas|in range|dans les normes|normaux|normales)\b"
+        r"high or low|haut ou bas|in range|dans les normes|normaux|normales|"
+        r"(n )?(allait|allaient|va|vont) pas|cloche|clochait|went wrong|(isn t|wasn t|not) right|"
+        r"pas terrible|pas top|pas genial|pas brillant)\b"
     )
     if _any(t, trend) and (test or _any(t, r"\b(analyses|resultats|results|labs|valeurs)\b")):
         return intent("labs.trend", test=test, start=start, end=end)

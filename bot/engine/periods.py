@@ -190,9 +190,9 @@ def find_period(text: str, today: date) -> Range | None:
     if match:
         month = MONTHS[match[1]]
         return month_range(_last_month_named(month, today), month)
-    match = re.search(rf"\b{_M} s\b", text)  # English possessive: "december's blood test"
-    if match:
-        month = MONTHS[match[1]]
+    match = re.search(rf"\b{_M} s\b|\b(?:the|my|last|that)\s+{_M}\b", text)
+    if match:  # English possessive or adjunct: "december's blood test", "the march prescription"
+        month = MONTHS[match[1] or match[2]]
         return month_range(_last_month_named(month, today), month)
     match = re.search(r"\b(?:en|in|annee|year|during|de|of|du|for)\s+(\d{4})\b", text)
     if match:

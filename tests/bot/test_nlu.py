@@ -105,6 +105,45 @@ TODAY = date(2026, 3, 10)
         ),
         ("génère la fiche résumé pour mon généraliste", "export", {}),
         ("what's scheduled for my pills tomorrow", "reminders.list", {}),
+        # round 11: the disease or role a product is for, and why it was given
+        (
+            "contre quelle maladie je prends le ramipril ?",
+            "treatment.purpose",
+            {"product": "ramipril"},
+        ),
+        ("what's the role of bisoprolol", "treatment.purpose", {"product": "bisoprolol"}),
+        ("why did the doctor give me furosemide", "treatment.purpose", {"product": "furosemide"}),
+        # how long, and injected products ("kan" = quand)
+        (
+            "ça fait combien de temps que je suis sous seroplex",
+            "treatment.start",
+            {"product": "seroplex"},
+        ),
+        ("depuis kan je me pique a l'insuline", "treatment.start", {"product": "insuline"}),
+        # where a prescription "comes from"
+        ("le xarelto il vient de qui ?", "treatment.prescriber", {"product": "xarelto"}),
+        # "add X to my <list>" is a statement, not a question about the list
+        ("add latex to my allergies", "state.allergy", {"product": "latex"}),
+        ("ajoute le kardegic à mes traitements", "state.treatment", {"product": "kardegic"}),
+        # colloquial ends of a treatment
+        ("done with the amoxicillin", "state.stop", {"product": "amoxicillin"}),
+        ("j'en ai fini avec le tramadol", "state.stop", {"product": "tramadol"}),
+        # living/dealing with a condition; conditions beyond the first list
+        ("living with asthma since I was a kid", "state.condition", {"condition": "asthma"}),
+        ("je suis anxieuse", "state.condition", {"condition": "anxiety"}),
+        # what to ask, lost users, thanks anywhere in a short message
+        ("what can I ask you", "help", {}),
+        ("je comprends rien", "help", {}),
+        ("great, cheers", "thanks", {}),
+        # "n'allait pas" is not corrected to "alat" (ALT); what was wrong = out of range
+        ("qu'est-ce qui clochait dans mon bilan ?", "labs.out_of_range", {}),
+        ("kes ke je prends", "treatments.current", {}),  # SMS "kes ke" = qu'est-ce que
+        # "see" a document; a month used as an adjective
+        (
+            "can I see the march prescription",
+            "documents.show",
+            {"kind": "prescription", "start": date(2026, 3, 1), "end": date(2026, 3, 31)},
+        ),
     ],
 )
 def test_annotated_examples(text, intent, slots):

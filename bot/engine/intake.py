@@ -4,6 +4,8 @@ Nothing becomes a fact before the user confirms. A document's original is stored
 ``received`` at once, then ``read`` with the extraction draft kept in the dialogue state; records
 are written only on confirmation, in one vault transaction with an audit entry. A statement
 ("je suis allergique à la pénicilline") is proposed the same way and confirmed with a button.
+While a multi-page document is read, its reading message is edited page by page ("page 2/3…",
+``PageProgress``), then into the outcome.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ STATEMENT_OK, STATEMENT_NO = "st:ok", "st:no"
 log = logging.getLogger("carnet.engine.intake")
 
 MAX_PAGE_EDITS = 10
-"""Edits at most of the reading message for one document (every k-th page on long ones)."""
+"""At most this many page updates of one document's reading message (every k-th page beyond)."""
 
 Emit = Callable[[Reply], Awaitable[None]]
 """Sends one reply right away (the adapter edits a progress message in place)."""

@@ -252,3 +252,23 @@ async def test_menus_are_registered_in_both_languages_and_every_entry_answers(
         for name in MENU[language]:
             answer = await said(user, f"/{name}")
             assert answer.strip() and unknown not in answer, f"/{name} ({language})"
+
+
+@pytest.mark.parametrize(
+    ("language", "statement", "question", "date"),
+    [
+        ("fr", "je prends du Levothyrox 75 le matin", "mes prochains rappels ?", "11 mars 2026"),
+        ("en", "I take Levothyrox 75 in the morning", "my next reminders", "11 March 2026"),
+    ],
+)
+async def test_upcoming_reminders_of_a_confirmed_treatment(
+    bot_api: FakeBotApi, carnet: Any, language: str, statement: str, question: str, date: str
+):
+    user = bot_api.user(1001, language_code=language)
+    with carnet.store.vault(user.id) as vault:
+        history.onboarded(vault, carnet.engine.clock.now(), language=language)
+    await user.send_text(statement)
+    await user.expect_buttons()
+    await user.press("st:ok")
+    await user.expect_text("⏰")  # the reminders planned, after "saved"
+    assert f"{date} 08:00 — Levothyrox" in await said(user, question)

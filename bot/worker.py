@@ -121,7 +121,8 @@ class Worker:
     async def drain(self) -> int:
         """Process the jobs queued before ``created_before`` until none is left; how many ran.
 
-        Waits for the retries of failed attempts (their delay); ``stop`` ends it early.
+        Waits for the retries of failed attempts (their delay); ``stop`` ends it early. Cancelled
+        (the process stops), it gives the job in flight back without counting its attempt.
         """
         assert self.created_before is not None
         ran = 0
@@ -136,6 +137,11 @@ class Worker:
             self.in_flight[job.job_id] = job
             try:
                 await self.process(job)
+            except asyncio.CancelledError:  # the process stops: give the job back untried
+                with contextlib.suppress(Exception):
+                    self.jobs.release(job.job_id, self._now())
+                    self.given_back.append(job)
+                raise
             finally:
                 self.in_flight.pop(job.job_id, None)
             ran += 1

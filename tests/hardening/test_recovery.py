@@ -9,6 +9,7 @@ services on the same database. The real SIGKILL of ``carnet run`` is in ``test_r
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -237,6 +238,42 @@ async def test_documents_left_received_without_a_job_are_read_the_new_ones_left_
         status = {d.id: d.status for d in vault.list_documents()}
     assert status == {older.id: DocumentStatus.READ, newer.id: DocumentStatus.RECEIVED}
     assert {chat_id for chat_id, _ in sender.sent} == {3003}
+
+
+async def test_a_stop_during_the_recovery_gives_the_reading_back_without_spending_an_attempt(
+    instance: Instance, database_url: str
+):
+    chat = Chat(instance.start().engine, user_id=5005)
+    await chat.onboard()
+    instance.reader.kill = True
+    with pytest.raises(Killed):
+        await chat.photo()
+    instance.reader.kill = False
+    reading, release = threading.Event(), threading.Event()
+    read = instance.reader.__call__
+
+    def slow(files: list[InputFile], options: ExtractionOptions) -> ExtractedDocument:
+        reading.set()
+        release.wait(10)
+        return read(files, options)
+
+    services = instance.start()
+    services.engine.extract = slow  # the reading the stop comes in the middle of
+    recovery = asyncio.create_task(instance.recover(Sender()))
+    await asyncio.to_thread(reading.wait, 10)
+    recovery.cancel()  # SIGTERM: asyncio.run cancels the task
+    with pytest.raises(asyncio.CancelledError):
+        await recovery
+    release.set()
+    jobs = jobs_of(database_url)
+    assert list(jobs.states().values()) == ["queued"], "given back"
+    assert list(jobs.attempts().values()) == [1], "only the crash counted, not the stop"
+    jobs.engine.dispose()
+
+    instance.start()
+    sender = Sender()
+    assert await instance.recover(sender) == 1
+    assert any("Doliprane" in t for t in sender.texts(5005))
 
 
 def test_sweep_of_an_empty_store_is_quiet(tmp_path: Path, master_key: bytes):

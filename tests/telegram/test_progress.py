@@ -114,3 +114,27 @@ async def test_an_album_of_photos_shows_each_page_then_why_it_could_not_be_read(
     ]
     assert_edited_page_by_page(shown, 3, failed[:40])
     assert alice.visible_texts()[-1].startswith(failed[:40]), "nothing else was sent"
+
+
+async def test_two_users_reading_at_once_each_see_only_their_own_pages(bot_api: FakeBotApi):
+    import asyncio
+
+    alice = bot_api.user(1001, language_code="fr")
+    bob = bot_api.user(2002, language_code="en")
+    await asyncio.gather(onboard(alice), onboard(bob))
+
+    async def read(user: FakeUser, index: int) -> tuple[ApiCall, list[ApiCall]]:
+        await user.send_document(text_pdf(lab_pages(index), "bilan"), file_name="bilan.pdf")  # type: ignore[arg-type]
+        return await reading_calls(user)
+
+    (alice_summary, alice_reading), (bob_summary, bob_reading) = await asyncio.gather(
+        read(alice, 4), read(bob, 1)
+    )
+    assert_edited_page_by_page(alice_reading, 2, "Document lu (2 page(s))")
+    assert_edited_page_by_page(bob_reading, 2, "Document read (2 page(s))")
+    for user, reading in ((alice, alice_reading), (bob, bob_reading)):
+        own = set(bot_api.chats[user.id])
+        assert {c.params["message_id"] for c in reading[1:]} <= own, "edits stay in their chat"
+    assert "Hématies" in alice_summary.text and "Hématies" not in bob_summary.text
+    assert "White blood cells" in bob_summary.text
+    assert "White blood cells" not in alice_summary.text

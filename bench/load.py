@@ -15,7 +15,8 @@ Processes are started as in production (``tests/deploy/cluster.py``: ``carnet ru
 Needs PostgreSQL (``CARNET_TEST_DATABASE_URL``, a fresh database is created and dropped) and
 Tesseract. ``CARNET_BENCH_SCALE`` multiplies the counts.
 
-    .venv/bin/python -m bench load [--users 50] [--questions 20] [--documents 12]
+    .venv/bin/python -m bench load [--users 50] [--questions 20] [--documents 12 (0: none)]
+        [--bot-queue postgres|inprocess] [--bot-api-rate 0]
 """
 
 from __future__ import annotations
@@ -43,6 +44,13 @@ QUESTIONS = (
     "mon dernier bilan sanguin ?",
 )
 TOKEN = "777002:carnet-load-bench"
+
+
+def machine_busy_seconds() -> float:
+    """CPU-seconds spent by every process of the machine (all cores, from /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -89,8 +97,29 @@ def photos(count: int, folder: Path) -> list[bytes]:
     return out
 
 
+async def drain_reminders(api: Any) -> int:
+    """Wait until the bot has sent the prevention reminders due to the new users.
+
+    The onboarded users (born 1960) are due several vaccine and screening reminders, which the
+    bot's reminders tick sends at most 29 a second from 5 s after start. They are not answers:
+    the measure starts once they are out. Returns how many were sent.
+    """
+    from bot.tg.jobs import FIRST_TICK_SECONDS
+
+    before = len(api.calls)
+    await asyncio.sleep(FIRST_TICK_SECONDS + 1.0)
+    await api.wait_quiet(2.0, within=300)
+    return len(api.calls) - before
+
+
 async def measure_questions(
-    cluster: Any, users: int, questions: int, master_key: bytes, url: str, queue: str
+    cluster: Any,
+    users: int,
+    questions: int,
+    master_key: bytes,
+    url: str,
+    queue: str,
+    bot_api_rate: str,
 ) -> dict[str, float]:
     """Answers per second of one webhook bot, and of ``Engine.handle`` alone (reference)."""
     from bot.bootstrap import build_services
@@ -105,9 +134,17 @@ async def measure_questions(
     for n in range(users):  # onboarded in process: the load below is questions only
         await Chat(services.engine, user_id=9000 + n).onboard()
     api = cluster.api
-    bot = await cluster.start_bot("bot-load", CARNET_LOG_LEVEL="WARNING", CARNET_QUEUE=queue)
+    bot = await cluster.start_bot(
+        "bot-load",
+        CARNET_LOG_LEVEL="WARNING",
+        CARNET_QUEUE=queue,
+        CARNET_BOT_API_RATE=bot_api_rate,
+    )
     cluster.balance()
+    reminders = await drain_reminders(api)
     people = [api.user(9000 + n) for n in range(users)]
+    for person in people:
+        person.cursor = len(api.calls)
 
     async def ask(user: Any, count: int) -> None:
         for n in range(count):
@@ -115,10 +152,18 @@ async def measure_questions(
             await user.expect(lambda c: c.method == "sendMessage", within=60)
 
     await asyncio.gather(*(ask(p, 2) for p in people))  # warm-up
+    first_call = len(api.calls)
     started, cpu = time.perf_counter(), cpu_seconds(bot.process.pid)
+    own, machine = cpu_seconds(os.getpid()), machine_busy_seconds()
     await asyncio.gather(*(ask(p, questions) for p in people))
-    through_bot = users * questions / (time.perf_counter() - started)
-    bot_per_cpu_s = users * questions / (cpu_seconds(bot.process.pid) - cpu)
+    elapsed = time.perf_counter() - started
+    bot_cpu = cpu_seconds(bot.process.pid) - cpu
+    own, machine = cpu_seconds(os.getpid()) - own, machine_busy_seconds() - machine
+    sent = sum(1 for c in api.calls[first_call:] if c.method == "sendMessage")
+    if sent != users * questions:  # anything but the answers would inflate the figure
+        raise AssertionError(f"{sent} messages sent for {users * questions} questions")
+    through_bot = users * questions / elapsed
+    bot_per_cpu_s = users * questions / bot_cpu
     await cluster.stop(bot)
     cluster.procs.remove(bot)
 
@@ -137,6 +182,10 @@ async def measure_questions(
     finally:
         services.close()
     return {
+        "reminders": reminders,
+        "bot_cpu_per_s": bot_cpu / elapsed,
+        "bench_cpu_per_s": own / elapsed,
+        "machine_cpu_per_s": machine / elapsed,
         "bot_per_s": through_bot,
         "engine_per_s": alone,
         "bot_per_cpu_s": bot_per_cpu_s,
@@ -233,18 +282,26 @@ async def run(args: argparse.Namespace, admin_url: str, folder: Path) -> dict[st
             await cluster.migrate()
             figures.update(
                 await measure_questions(
-                    cluster, args.users, args.questions, master_key, url, args.bot_queue
+                    cluster,
+                    args.users,
+                    args.questions,
+                    master_key,
+                    url,
+                    args.bot_queue,
+                    args.bot_api_rate,
                 )
             )
-            one = await measure_documents(cluster, url, master_key, images, 1, 20000)
-            two = await measure_documents(cluster, url, master_key, images, 2, 30000)
-            figures.update(docs_1=one[0], docs_1_cpu=one[1], docs_2=two[0], docs_2_cpu=two[1])
+            if images:
+                one = await measure_documents(cluster, url, master_key, images, 1, 20000)
+                two = await measure_documents(cluster, url, master_key, images, 2, 30000)
+                figures.update(docs_1=one[0], docs_1_cpu=one[1], docs_2=two[0], docs_2_cpu=two[1])
         finally:
             await cluster.stop_all()
             await api.stop()
-    figures["docs_alone"], figures["docs_alone_cpu"] = await asyncio.to_thread(
-        extraction_alone, images
-    )
+    if images:
+        figures["docs_alone"], figures["docs_alone_cpu"] = await asyncio.to_thread(
+            extraction_alone, images
+        )
     return figures
 
 
@@ -261,28 +318,43 @@ def main() -> int:
         default="postgres",
         help="inprocess: the bot without per-user turns across instances (what they cost)",
     )
+    parser.add_argument(
+        "--bot-api-rate",
+        default="0",
+        help="CARNET_BOT_API_RATE of the bot: messages/s it may send (0, default: no limit, "
+        "to measure the process; Telegram's free limit, 30, caps a bot at 30 answers/s)",
+    )
     args = parser.parse_args()
     admin_url = os.environ.get("CARNET_TEST_DATABASE_URL")
     if not admin_url or shutil.which("tesseract") is None:
         print("bench.load: needs CARNET_TEST_DATABASE_URL (PostgreSQL) and tesseract; skipped")
         return 0
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         f = asyncio.run(run(args, admin_url, Path(tmp)))
     cores = os.cpu_count() or 1
     load = os.getloadavg()[0]
     print(
-        f"scaled shape on {cores} cores (load average {load:.1f} at the end: other processes "
-        f"share them), one PostgreSQL, fake Bot API on 127.0.0.1"
+        f"scaled shape on {cores} cores (load average {load_before:.1f} before, {load:.1f} at "
+        f"the end: other processes share them), one PostgreSQL, fake Bot API and load generator "
+        f"in the bench process on 127.0.0.1; bot Bot API rate limit {args.bot_api_rate}/s "
+        f"(0: none)"
     )
     print(
-        f"text questions, {args.users} users x {args.questions} (closed loop), one webhook bot: "
+        f"text questions, {args.users} users x {args.questions} (closed loop; "
+        f"{f['reminders']:.0f} prevention reminders sent before), one webhook bot "
+        f"({args.bot_queue} queue): "
         f"{f['bot_per_s']:.0f} answers/s wall clock (target >= 300/s); "
-        f"{f['bot_per_cpu_s']:.0f} answers per CPU-second of the bot process; reference "
+        f"{f['bot_per_cpu_s']:.0f} answers per CPU-second of the bot process "
+        f"({f['bot_cpu_per_s']:.2f} CPU-s/s; bench process {f['bench_cpu_per_s']:.2f}, "
+        f"whole machine {f['machine_cpu_per_s']:.2f} of {cores}); reference "
         f"Engine.handle alone {f['engine_per_s']:.0f}/s, {f['engine_per_cpu_s']:.0f} per CPU-s; "
         f"ratio {f['bot_per_s'] / f['engine_per_s']:.2f}x wall, "
         f"{f['bot_per_cpu_s'] / f['engine_per_cpu_s']:.2f}x CPU"
     )
+    if "docs_1" not in f:
+        return 0
     print(
         f"documents ({args.documents} photos, Tesseract): 1 worker {f['docs_1']:.1f}/min "
         f"({f['docs_1_cpu']:.1f} per CPU-minute), 2 workers {f['docs_2']:.1f}/min "

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     confidence_threshold: float = 0.80
     allowed_user_ids: str | None = None
     rate_limit_per_minute: int = 30
+    bot_api_rate: float = 30.0
+    """Messages per second this bot process sends through the Bot API at most (Telegram's free
+    limit is about 30 per bot; paid broadcasts allow up to 1000). 0: no overall limit."""
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443

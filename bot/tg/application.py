@@ -131,7 +131,11 @@ def build_application(
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .concurrent_updates(PerUserUpdateProcessor())
-        .rate_limiter(AIORateLimiter(max_retries=options.rate_limiter_retries))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.bot_api_rate, max_retries=options.rate_limiter_retries
+            )
+        )
         .connection_pool_size(64)
         .get_updates_read_timeout(30.0)
     )

@@ -1,10 +1,12 @@
-"""Per-user order of updates across several webhook bot instances (scaled shape).
+"""Per-user order and deduplication of updates across several webhook bot instances.
 
 Telegram sends a user's next update only after the previous one was acknowledged, but the load
 balancer may hand it to another instance, which could handle it first. So each update is
-recorded (``store.sql.jobs.UpdateOrder.received``) before the webhook answers 200, and handled
-in its user's turn: under the user's PostgreSQL advisory lock, after every older pending update
-of that user. Ids and a hash of the user id only; no content.
+recorded (``store.sql.ordering.UpdateGate.receive``: seen and pending, one statement) before
+the webhook answers 200, and handled in its user's turn: under the user's PostgreSQL advisory
+lock, after every older pending update of that user. An update id seen before (Telegram
+redelivers when it got no 200 in time) is dropped on receipt: it never reaches the handlers.
+Ids and a hash of the user id only; no content.
 
 At most ``MAX_TURNS`` updates hold a turn (and a database connection) at once per process; an
 update waiting for an older one holds neither, so instances never wait on each other in a cycle.
@@ -15,14 +17,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Update
 
-from bot.tg.application import TgApplication
-from store.sql.jobs import UpdateOrder
+from bot.tg.application import TgApplication, adapter_of
+from store.sql.ordering import UpdateGate
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ MAX_TURNS = 8
 WAIT_SECONDS = 0.01
 """Pause before asking again for a turn while an older update of the user is pending."""
 PRUNE_EVERY = 1000
+PENDING_KEPT = timedelta(hours=1)
+SEEN_KEPT = timedelta(days=7)
+"""Telegram keeps an undelivered update for 24 hours; a week of ids is plenty."""
 
 
 def _user_of(update: object) -> int | None:
@@ -43,28 +47,36 @@ def _user_of(update: object) -> int | None:
     return None
 
 
-def install_ordering(app: TgApplication, order: UpdateOrder, now: Callable[[], datetime]) -> None:
-    """Record updates on receipt and process each in its user's turn (wraps ``app``)."""
-    threads = ThreadPoolExecutor(MAX_TURNS + 4, thread_name_prefix="carnet-turn")
+def install_ordering(app: TgApplication, gate: UpdateGate, now: Callable[[], datetime]) -> None:
+    """Dedup and record updates on receipt, process each in its user's turn (wraps ``app``).
+
+    The application must be built without ``seen_update``: the gate deduplicates.
+    """
     turns = asyncio.Semaphore(MAX_TURNS)
     queue_put = app.update_queue.put
     process = app.process_update
+    metrics = adapter_of(app).metrics
     received = 0
 
     async def put(update: Any) -> None:
         nonlocal received
-        user = _user_of(update)
-        if user is not None:
-            loop = asyncio.get_running_loop()
+        if isinstance(update, Update):
             try:
-                await loop.run_in_executor(threads, order.received, update.update_id, user, now())
+                fresh = await gate.receive(update.update_id, _user_of(update), now())
             except Exception as exc:  # order is best effort; never lose the update
                 logger.warning("update order unavailable: %s", type(exc).__name__)
+                fresh = True
+            if not fresh:
+                logger.info("update %d already received; skipped", update.update_id)
+                metrics.refused["replay"] += 1
+                return
             received += 1
             if received % PRUNE_EVERY == 0:
-                await loop.run_in_executor(
-                    threads, order.forget_before, now() - timedelta(hours=1)
-                )
+                moment = now()
+                try:
+                    await gate.forget(moment - PENDING_KEPT, moment - SEEN_KEPT)
+                except Exception as exc:
+                    logger.warning("update ids not pruned: %s", type(exc).__name__)
         await queue_put(update)
 
     async def ordered(update: object) -> None:
@@ -72,13 +84,10 @@ def install_ordering(app: TgApplication, order: UpdateOrder, now: Callable[[], d
         if user is None or not isinstance(update, Update):
             await process(update)
             return
-        loop = asyncio.get_running_loop()
         while True:
             async with turns:
                 try:
-                    turn = await loop.run_in_executor(
-                        threads, order.try_turn, update.update_id, user, now()
-                    )
+                    turn = await gate.try_turn(update.update_id, user, now())
                 except Exception as exc:  # no database: handle anyway (in-process order holds)
                     logger.warning("user turn unavailable: %s", type(exc).__name__)
                     await process(update)
@@ -87,7 +96,10 @@ def install_ordering(app: TgApplication, order: UpdateOrder, now: Callable[[], d
                     try:
                         await process(update)
                     finally:
-                        await loop.run_in_executor(threads, turn.end)
+                        try:
+                            await turn.end()
+                        except Exception as exc:  # the lock goes with the connection anyway
+                            logger.warning("user turn not ended: %s", type(exc).__name__)
                     return
             await asyncio.sleep(WAIT_SECONDS)
 

@@ -11,7 +11,7 @@ import contextlib
 import importlib
 import logging
 import signal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.ops.metrics import METRICS, observe_reminders
 from bot.settings import Settings
@@ -19,6 +19,9 @@ from bot.tg.application import TgApplication, adapter_of, build_application, pol
 from bot.tg.exceptions import MissingToken
 from bot.tg.health import HealthServer
 from bot.tg.webhook import new_secret, webhook_mode
+
+if TYPE_CHECKING:
+    from store.sql.ordering import UpdateGate
 
 logger = logging.getLogger(__name__)
 
@@ -49,23 +52,35 @@ def run_bot(settings: Settings, webhook_url: str | None) -> int:
     setup_logging(settings)
     services = build_services(settings)
     try:
-        app = build_application(settings, services.engine, seen_update=services.store.seen_update)
+        gate: UpdateGate | None = None
         if "locks" in services.extra:  # several instances: each user's updates in order
-            from bot.tg.ordering import install_ordering
-            from store.sql.jobs import UpdateOrder
+            from bot.tg.ordering import MAX_TURNS, install_ordering
+            from store.sql.ordering import UpdateGate
 
-            order = UpdateOrder(services.extra["locks"].engine)  # type: ignore[attr-defined]
-            install_ordering(app, order, services.clock.now)
+            gate = UpdateGate(settings.effective_database_url, turns=MAX_TURNS)
+        app = build_application(
+            settings,
+            services.engine,
+            seen_update=None if gate else services.store.seen_update,  # the gate dedups
+        )
+        if gate is not None:
+            install_ordering(app, gate, services.clock.now)
         if install_jobs(app, services):
             observe_reminders(app.bot_data["carnet.dispatcher"])
         adapter_of(app).metrics.extra.append(METRICS.render)
-        asyncio.run(_serve(app, settings, services, webhook_url or settings.webhook_url))
+        asyncio.run(_serve(app, settings, services, webhook_url or settings.webhook_url, gate))
     finally:
         services.close()
     return 0
 
 
-async def _serve(app: TgApplication, settings: Settings, services: Any, url: str | None) -> None:
+async def _serve(
+    app: TgApplication,
+    settings: Settings,
+    services: Any,
+    url: str | None,
+    gate: UpdateGate | None = None,
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -108,3 +123,5 @@ async def _serve(app: TgApplication, settings: Settings, services: Any, url: str
     finally:
         if health is not None:
             await health.stop()
+        if gate is not None:
+            await gate.close()

@@ -38,9 +38,10 @@ from extraction.parse.patterns.numbers import parse_number
 from extraction.reference.labtests import LabTest, LabTestMatch, lab_tests, lookup_lab_test
 from store.records import Interpretation, LabResult, ReferenceRange
 
-# ":" as a decimal mark is an OCR misreading of "." ("1:95")
+# ":" as a decimal mark is an OCR misreading of "." ("1:95"); a flag may be glued on ("71H")
 _VALUE = re.compile(
-    r"(?<![\w(/.,:-])(?P<cmp>[<>]=?\s?)?(?P<num>\d+(?:[.,:]\d+)?)(?![\w)/-]|[.,:]\d)"
+    r"(?<![\w(/.,:-])(?P<cmp>[<>]=?\s?)?(?P<num>\d+(?:[.,:]\d+)?)"
+    r"(?!(?![HL](?:\s|$))[\w)/-]|[.,:]\d)"
 )
 _FLAG = re.compile(r"^\s*(?P<flag>\*{1,3}|[HL](?![a-zA-Z])|↑|↓|\+\+?|--?|\(H\)|\(L\))")
 _UNIT = re.compile(
@@ -48,7 +49,9 @@ _UNIT = re.compile(
     r"[a-zA-Zµ%][a-zA-Zµ%/²³0-9.]*(?:/[a-zA-Zµ%0-9²³.]+)*)"
 )
 _RANGE_PAIR = re.compile(
-    r"\(?\s*(?P<low>\d+(?:[.,:]\d+)?)\s*(?:-|à|a|to|–)\s*(?P<high>\d+(?:[.,:]\d+)?)\s*\)?"
+    # the dash as OCR may read it on a photo: "=-", "~", a quote
+    r"\(?\s*(?P<low>\d+(?:[.,:]\d+)?)\s*(?:[-=~\"']{1,2}|à|a|to|–)\s*"
+    r"(?P<high>\d+(?:[.,:;]\d+)?)\s*\)?"
     # OCR may lose the dash of "(3,5 - 5,1)": a pair in parentheses is still a range
     r"|\(\s*(?P<low2>\d+(?:[.,:]\d+)?)\s+(?P<high2>\d+(?:[.,:]\d+)?)\s*\)"
 )
@@ -115,6 +118,7 @@ def fix_unit(written: str | None, expected: str | None) -> str | None:
     return written
 
 
+_PREFIXES = {"µ", "m", "n", "p", "k"}
 #: A unit read this close to the test's usual unit (rapidfuzz ratio) is a misreading of it.
 _UNIT_SNAP_SCORE = 60.0
 
@@ -127,10 +131,11 @@ def _known_units() -> frozenset[str]:
 def snap_unit(written: str | None, expected: str | None) -> tuple[str | None, str | None]:
     """(unit, flag reason or None): ``written`` snapped to the test's usual unit ``expected``.
 
-    ``g/t`` for ``g/L``, ``U/L`` for ``UI/L``, ``ml/min/1`` for ``mL/min/1,73 m²`` are snapped
-    and flagged ``unit_corrected``; a unit another test uses (``ng/mL`` for ferritin) is a lab's
-    own choice and kept; an unknown unit far from the usual one is kept and flagged
-    ``unknown_unit``; a missing ``%`` is put back, flagged ``unit_assumed``.
+    ``g/t`` for ``g/L``, ``U/L`` for ``UI/L``, ``ml/min/1`` for ``mL/min/1,73 m²``, ``g/L``
+    for ``µg/L`` (the prefix lost) are snapped and flagged ``unit_corrected``; a unit another
+    test uses (``ng/mL`` for ferritin) is a lab's own choice and kept; an unknown unit far from
+    the usual one is kept and flagged ``unknown_unit``; a missing ``%`` is put back, flagged
+    ``unit_assumed``.
     """
     if not written and expected == "%":
         return expected, "unit_assumed"  # a lone "%" is the glyph OCR drops most
@@ -140,6 +145,8 @@ def snap_unit(written: str | None, expected: str | None) -> tuple[str | None, st
     if fixed == expected:
         return expected, None
     key, usual = _unit_key(written), _unit_key(expected)
+    if usual.endswith(key) and usual[: -len(key)] in _PREFIXES:
+        return expected, "unit_corrected"  # "g/L" for "µg/L": the prefix's glyph was lost
     if key in _known_units():
         return written, None
     if fuzz.ratio(key, usual) >= _UNIT_SNAP_SCORE or (len(key) >= 4 and usual.startswith(key)):
@@ -282,12 +289,41 @@ def _read_row_by_columns(line: Line, text: str, columns: _Columns) -> _Row | Non
     return row
 
 
+def _mark_read_as_digit(low: str, high: str, high_value: float) -> float | None:
+    """The low bound when OCR read its decimal mark as a digit (``335 - 5,1`` for ``3,5 - 5,1``):
+    the bounds of a range carry as many decimals, so the digit where the mark of ``high`` would
+    be is the mark. None when that does not give a bound under ``high``."""
+    decimals = re.search(r"[.,:](\d+)$", high)
+    if not low.isdigit() or decimals is None:
+        return None
+    at = len(low) - len(decimals.group(1)) - 1
+    if at < 1:
+        return None
+    number = parse_number(f"{low[:at]}.{low[at + 1 :]}")
+    return number if number is not None and number <= high_value else None
+
+
+def _range_misread(reference: ReferenceRange) -> bool:
+    """Whether the bounds differ from the numbers written in the range's text."""
+    if not reference.text:
+        return False
+    written = [
+        parse_number(number.replace(":", ".").replace(";", ","))
+        for number in re.findall(r"\d+(?:[.,:;]\d+)?", reference.text)
+    ]
+    return written != [b for b in (reference.low, reference.high) if b is not None]
+
+
 def _range(text: str) -> tuple[ReferenceRange | None, int]:
     """The reference range at the start of ``text`` and where it ends."""
     pair = _RANGE_PAIR.match(text)
     if pair:
-        low = parse_number((pair.group("low") or pair.group("low2")).replace(":", "."))
-        high = parse_number((pair.group("high") or pair.group("high2")).replace(":", "."))
+        low_text = pair.group("low") or pair.group("low2")
+        high_text = (pair.group("high") or pair.group("high2")).replace(";", ",")
+        low = parse_number(low_text.replace(":", "."))
+        high = parse_number(high_text.replace(":", "."))
+        if low is not None and high is not None and low > high:
+            low = _mark_read_as_digit(low_text, high_text, high)
         if low is not None and high is not None and low <= high:
             return ReferenceRange(low=low, high=high, text=pair.group(0).strip()), pair.end()
     bound = _RANGE_BOUND.match(text)
@@ -478,7 +514,8 @@ def _check_digits(row: _Row) -> str | None:
         return "flag_mismatch"
     if _plausible(row.value, low, high):
         return None
-    candidates = value_candidates(digits, low, high)
+    # "6.48" for "0.48" above "> 0.40": 8.48 and 5.48 are in the range too, but not plausible
+    candidates = [c for c in value_candidates(digits, low, high) if _plausible(c, low, high)]
     if len(candidates) == 1:
         row.value = candidates[0]
         return "ocr_corrected"
@@ -554,6 +591,9 @@ def parse_lab_report(
             restored = _restore_decimals(row, test)
             if "reference_range" not in restored and _check_range_digits(row, test):
                 restored.append("range_digits")
+        corrected = "reference_range" in restored or "range_digits" in restored
+        if not corrected and row.range is not None and _range_misread(row.range):
+            restored.append("range_digits")  # a decimal mark read as a digit, put back
         checked = None if "value" in restored else _check_digits(row)
         unit, unit_reason = snap_unit(row.unit, test.unit if test else None)
         result = LabResult(

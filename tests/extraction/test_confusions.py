@@ -146,3 +146,35 @@ def test_a_lab_s_own_range_is_kept():
 def test_a_stray_mark_from_the_page_edge_is_not_the_value(row, name, value):
     (result,) = parse_text(LAB.format(row=row), "lab-j", OPTIONS).lab_results
     assert (result.name, result.value) == (name, value)
+
+
+def test_range_whose_decimal_mark_was_read_as_a_digit_is_put_back():
+    # "(3,5 - 5,1)" photographed: the comma read as "3", the dash as "=-"
+    row = "Potassium 5,7 H mmol/L (335 =-5,1) 5,8"
+    (result,) = parse_text(LAB.format(row=row), "lab-k", OPTIONS).lab_results
+    assert result.reference_range is not None
+    assert (result.reference_range.low, result.reference_range.high) == (3.5, 5.1)
+    assert result.interpretation is Interpretation.HIGH
+    flags = {(f.field, f.reason) for f in result.needs_confirmation}
+    assert ("reference_range", "ocr_corrected") in flags
+
+
+def test_only_a_plausible_candidate_above_a_lower_bound_is_taken():
+    # "0.48" read "6.48" above "> 0.40": 5.48 and 8.48 are above it too, but far from plausible
+    row = "HDL cholesterol 6.48 g/L > 0.40 0.41"
+    (result,) = parse_text(LAB.format(row=row), "lab-l", OPTIONS).lab_results
+    assert result.value == 0.48
+    assert ("value", "ocr_corrected") in {(f.field, f.reason) for f in result.needs_confirmation}
+
+
+@pytest.mark.parametrize(
+    ("row", "unit"),
+    [
+        ("Ferritine 376 g/L 30 - 400 383", "µg/L"),  # the µ lost
+        ("Créatinine 87 mol/L 60 - 110", "µmol/L"),
+    ],
+)
+def test_unit_that_lost_its_prefix_is_snapped_and_asked_back(row, unit):
+    (result,) = parse_text(LAB.format(row=row), "lab-m", OPTIONS).lab_results
+    assert result.unit == unit
+    assert ("unit", "unit_corrected") in {(f.field, f.reason) for f in result.needs_confirmation}

@@ -243,6 +243,8 @@ def test_range_in_parentheses_without_its_dash() -> None:
         ("Hématocrite 65,0°H % 40,0 à 52,0", 65.0, Interpretation.HIGH),
         ("LDL-cholestérol calculé 2,30:H g/L < 1,60", 2.3, Interpretation.HIGH),
         ("Hémoglobine glyquée HbA1c 9,5: % 4,0 à 6,0", 9.5, Interpretation.HIGH),
+        ("ASAT (TGO) 71H UI/L < 40 82", 71.0, Interpretation.HIGH),  # no space before the H
+        ("T4 libre 10,9L pmol/L (12,0 - 22,0)", 10.9, Interpretation.LOW),
     ],
 )
 def test_flags_glued_to_the_value_by_ocr(row: str, value: float, flag: Interpretation) -> None:

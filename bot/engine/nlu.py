@@ -516,6 +516,32 @@ CUES = frozenset(
 RULE_WORDS = frozenset(
     [
         # round 11 rule words
+        "treating",
+        "treated",
+        "aider",
+        "ameliore",
+        "augmente",
+        "baisse",
+        "better",
+        "current",
+        "datent",
+        "decreasing",
+        "diminue",
+        "empire",
+        "falling",
+        "helping",
+        "helps",
+        "improved",
+        "improving",
+        "increasing",
+        "initially",
+        "latest",
+        "mieux",
+        "monte",
+        "remonte",
+        "remontent",
+        "rising",
+        "worse",
         "affection",
         "ailment",
         "answer",
@@ -780,6 +806,55 @@ RULE_WORDS = frozenset(
 COMMON = frozenset(
     [
         # everyday words the corrector must leave alone (a one-letter slip away from a cue)
+        "coeur",
+        "heart",
+        "poumons",
+        "lungs",
+        "estomac",
+        "stomach",
+        "ventre",
+        "belly",
+        "tete",
+        "head",
+        "genou",
+        "genoux",
+        "knee",
+        "knees",
+        "dos",
+        "back",
+        "peau",
+        "skin",
+        "reins",
+        "kidneys",
+        "foie",
+        "liver",
+        "douleur",
+        "douleurs",
+        "pain",
+        "pains",
+        "sommeil",
+        "sleep",
+        "dormir",
+        "respirer",
+        "breathe",
+        "breathing",
+        "nerfs",
+        "nerves",
+        "angoisse",
+        "stress",
+        "os",
+        "bones",
+        "articulations",
+        "joints",
+        "muscles",
+        "yeux",
+        "eyes",
+        "oreilles",
+        "ears",
+        "gorge",
+        "throat",
+        "jambes",
+        "legs",
         "allait",
         "allaient",
         "aller",
@@ -1100,6 +1175,13 @@ SLANG: dict[str, str] = {
     "kes": "qu est ce",
     "keske": "qu est ce que",
     "kan": "quand",
+    "lst": "last",
+    "nxt": "next",
+    "yr": "year",
+    "yrs": "years",
+    "mnth": "month",
+    "wk": "week",
+    "wks": "weeks",
     "kand": "quand",
     "koment": "comment",
     "cmt": "comment",
@@ -1356,6 +1438,12 @@ DOSE_WORDS = frozenset(
 """Quantity words between a verb and the product ("i take 2 puffs of ventolin")."""
 
 
+TREATMENT_NOUNS = frozenset(
+    ["traitement", "treatment", "cure", "course", "boite", "box", "ordonnance", "prescription"]
+)
+"""Before "de"/"of", a word for the treatment, not its name ("mon traitement de seroplex")."""
+
+
 def _quantity(words: Sequence[str]) -> bool:
     """The first word is part of a dose before the product ("2 puffs of", "un comprime de")."""
     first = words[0]
@@ -1368,7 +1456,11 @@ def _product_after(text: str, cue: str, names: Sequence[str]) -> str | None:
     if not match:
         return None
     words = text[match.end() :].split()
-    while words and (words[0] in ARTICLES or _quantity(words)):
+    while words and (
+        words[0] in ARTICLES
+        or _quantity(words)
+        or (words[0] in TREATMENT_NOUNS and len(words) > 2 and words[1] in ("de", "d", "of"))
+    ):
         words.pop(0)
     if not words:
         return None
@@ -1452,7 +1544,7 @@ HELP_ASKED = (
     r"c est quoi ce (bot|truc)|"
     r"(que|quoi|qu est ce que) (je )?(peux|puis|pourrais)( je)? (te|vous) "
     r"(demander|poser)|"
-    r"(what|which) (\w+ )?(can|could|should|may) i ask|what (can|do) i ask|"
+    r"(what|which) (\w+ ){0,3}(can|could|should|may) i ask|what (can|do) i ask|"
     r"(what|which) (questions|things|kind of questions) (can|do) you (answer|handle)|"
     r"tu (reponds|peux repondre) a quoi|quelles questions)\b"
 )
@@ -1482,7 +1574,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     if question and "?" not in raw and _any(t, DECLARATIVE):
         # "i use salbutamol when i m short of breath": a clause, not a question
         question = _any(
-            re.sub(r"\b(when|whenever|if|quand|lorsque|si) (i|je|j)\b.*", " ", t), QUESTION_WORDS
+            re.sub(r"\b(when|whenever|if|quand|lorsque|si)\b.*", " ", t), QUESTION_WORDS
         )
     names = tuple(sorted({*lexicon.DRUGS, *user_names}, key=len, reverse=True))
     allergen_names = tuple(sorted({*lexicon.ALLERGENS, *lexicon.DRUGS}, key=len, reverse=True))
@@ -1604,7 +1696,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"j ai)|why (do|should|must) i (\w+ ){0,2}(take|be on|use)|why is .* (prescribed|needed)|"
         r"what is|what s|what are|what does|why do i take|why am i taking|why am i on|"
         r"why was i prescribed|what was|a quoi me sert|pour quoi je prends|for what is|"
-        r"pour quelle raison|for what reason|soigne|soigner|traite|treats|used for|"
+        r"pour quelle raison|for what reason|soigne|soigner|traite|treats|treating|used for|"
         r"utilise pour|sert|pour quoi|for what|what for|what does .* do|ca fait quoi|"
         r"(what|which) (condition|illness|disease|problem|issue)s? .*\bfor|\b(what|why)\b.* for$|"
         r"dans quel but|quel est le but|le but d|a quoi bon|utilite|usage|indication|"
@@ -1614,7 +1706,13 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"(le|son|its|the) (role|function|job)|(role|function|job) (du|de|d|of)|"
         r"why (was|were|have|has|did) (i|it|they|he|she|the \w+) (been )?(given|prescribed|"
         r"put on|started on|give me|prescribe)|why (they|he|she|the doctor) (gave|prescribed)|"
-        r"what (is|s) .* supposed to do|what (is|s) .* doing for me|what does .* do for me)\b"
+        r"what (is|s) .* supposed to do|what (is|s) .* doing for me|what does .* do for me|"
+        r"pourquoi\b.*\b(prendre|prends|prend|sous|donne|prescrit|mis)|"
+        r"why\b.*\b(take|taking|on|given|prescribed|put)|"
+        r"c est pour (le|la|l|les|mon|ma|mes|un|une|quoi)|(is|was) (it|this|that) for|"
+        r"^(is|was|are) (the |my |this |that )?\w+ (for|against|meant for) (my|the|a|an)|"
+        r"(supposed|meant|used|there) to (help|do|fix|treat)|help(s|ing)? (me )?with|"
+        r"aide(r)? (a|pour|contre))\b"
     )
     if _any(t, purpose) and (
         _any(
@@ -1622,7 +1720,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             r"\b(sert|servent|servir|pour quoi|pourquoi|for|why|do|treat|treats|soigne|fait|"
             r"soigner|traite|raison|reason|contre|against|probleme|problem|but|utilite|usage|"
             r"indication|purpose|point|maladie|pathologie|affection|souci|symptome|condition|"
-            r"illness|disease|ailment|role|function|job|given|prescribed|put)\b",
+            r"illness|disease|ailment|role|function|job|given|prescribed|put|help|helps|"
+            r"helping|aide|aider|c est pour|treating)\b",
         )
     ):
         product = _known_product(t, names) or _product_after(t, purpose, names)
@@ -1641,7 +1740,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"(doctor|doc|medecin|docteur|toubib) (for|de|du|pour) (my|mon|ma|le|la)|"
         r"who s the doctor|c est qui le (medecin|docteur|toubib)|"
         r"qui (l|me l|m l|l avait|me l avait) a? ?(prescrit|prescrite|donne|ordonne)|"
-        r"par qui .*\b(prescrit|prescrite|donne|ordonne)|(prescrit|prescrite|ordonne) par qui|"
+        r"par qui .*\b(prescrit|prescrite|donne|ordonne)|"
+        r"(prescrit|prescrite|ordonne|prescribed|given) (par|by) "
+        r"(qui|quel|quelle|which|what|who|whom)|"
         r"prescribed by (who|whom|which|what)|who (was|is) (it|the \w+|\w+) prescribed by|"
         r"who s the prescriber|who is the prescriber|le prescripteur|the prescriber|"
         r"(vient|venait|viennent|provient) de (qui|quel)|de qui (vient|venait|provient)|"
@@ -1665,9 +1766,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"(quelle|en quelle) (date|annee) (ai je|j ai) (commence|debute)|"
         r"ca fait (longtemps|combien de temps|combien d annees|combien de mois)|"
         r"depuis (longtemps|combien|quelle date|quelle annee)|il y a combien de temps|"
-        r"(been|using|taking|on) (it|\w+ )?(for )?(long|a long time|how long))\b"
+        r"(been|using|taking|on) (it|\w+ )?(for )?(long|a long time|how long)|"
+        r"(remonte|date|datent|remontent) (a|de) quand|de quand date|le debut (du|de|d)|"
+        r"(first|initially) (put|started|prescribed|given)|when did .* (begin|start))\b"
     )
-    if _any(t, started):
+    if _any(t, started) and not (find_vaccine(t) or _any(t, VACCINE_WORDS)):
         return intent(
             "treatment.start",
             product=_known_product(t, names)
@@ -1780,6 +1883,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             day = find_date(t, today)
             if day is None and _any(t, r"\b(just|viens de|viens d|today|aujourd hui)\b"):
                 day = today
+            if day is None and period is not None:  # a year or a month ("en 2024"): the period
+                return intent("state.vaccination", vaccine=vaccine, start=start, end=end)
             return intent("state.vaccination", vaccine=vaccine, start=day, end=day)
         if _any(
             t,
@@ -1820,9 +1925,10 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"\b(document|documents|doc|docs|photo|original|scan|pdf|fichier|"
         r"fichiers|file|files|papier|papiers|copie|copy)\b",
     )
-    listing = _any(t, r"\b(which|what|quels|quelles|liste|list)\b") and _any(
-        t, r"\b(documents|docs|fichiers|papiers|files)\b"
-    )
+    listing = (
+        _any(t, r"\b(which|what|quels|quelles|liste|list)\b")
+        and _any(t, r"\b(documents|docs|fichiers|papiers|files)\b")
+    ) or (_any(t, r"\b(tous|toutes|all|every)( of)? (mes|my|les|the)\b") and not doc_word)
     if (
         _any(t, show_verb)
         and (kind or doc_word)
@@ -1844,7 +1950,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     trend = (
         r"\b(evolution|evolue|courbe|graphique|graph|graphe|tendance|trend|chart|historique|"
         r"history|over time|au fil|progression|plot|trace|tracer|evolved|evolve|evolving|"
-        r"changed|change over|trending|going)\b"
+        r"changed|change over|trending|going|monte|baisse|augmente|diminue|remonte|"
+        r"rising|falling|increasing|decreasing|improving|improved|better or worse|"
+        r"mieux ou|s ameliore|empire|went up|gone up|went down|gone down)\b"
     )
     out_of_range = (
         r"\b(hors norme|hors normes|anormal|anormaux|anormale|anormales|out of range|abnormal|"
@@ -1880,7 +1988,10 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     ):
         return intent("reminders.list")
     taking = (
-        r"\b(sous quoi|on what|what am i (\w+ )?(taking|on)|what do i (\w+ )?take|"
+        r"\b(sous quoi|on what|"
+        r"(ordo|ordonnance|prescription|script) (actuelle|en cours|du moment)|"
+        r"(current|latest active) (prescription|script)|what am i (\w+ ){0,3}(taking|on)|"
+        r"what do i (\w+ )?take|"
         r"je prends quoi|qu est ce que je prends|what i m taking|currently taking|"
         r"what i take|ce que je prends)\b"
     )

@@ -194,7 +194,7 @@ def find_period(text: str, today: date) -> Range | None:
     if match:  # English possessive or adjunct: "december's blood test", "the march prescription"
         month = MONTHS[match[1] or match[2]]
         return month_range(_last_month_named(month, today), month)
-    match = re.search(r"\b(?:en|in|annee|year|during|de|of|du|for)\s+(\d{4})\b", text)
+    match = re.search(r"\b(?:en|in|annee|year|during|de|of|du|for|from)\s+(\d{4})\b", text)
     if match:
         year = int(match[1])
         return date(year, 1, 1), date(year, 12, 31)

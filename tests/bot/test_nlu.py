@@ -144,6 +144,45 @@ TODAY = date(2026, 3, 10)
             "documents.show",
             {"kind": "prescription", "start": date(2026, 3, 1), "end": date(2026, 3, 31)},
         ),
+        # round 12: any "pourquoi/why" with a taking verb, "is X for my heart?", "help with"
+        (
+            "pourquoi le médecin m'a donné du ramipril",
+            "treatment.purpose",
+            {"product": "ramipril"},
+        ),
+        ("is the kardegic for my heart?", "treatment.purpose", {"product": "kardegic"}),
+        ("c'est pour le coeur le bisoprolol ?", "treatment.purpose", {"product": "bisoprolol"}),
+        # "ça date de quand", "first prescribed"; a vaccine's date stays a vaccine question
+        (
+            "ça date de quand le début du levothyrox ?",
+            "treatment.start",
+            {"product": "levothyrox"},
+        ),
+        ("when was I first prescribed lisinopril", "treatment.start", {"product": "lisinopril"}),
+        ("ma vaccination grippe date de quand ?", "vaccines.list", {"vaccine": "influenza"}),
+        (
+            "le doliprane a été prescrit par quel généraliste ?",
+            "treatment.prescriber",
+            {"product": "doliprane"},
+        ),
+        # going up or down is a trend
+        ("my a1c, is it going up or down?", "labs.trend", {"test": "hba1c"}),
+        ("ma glycémie elle baisse ?", "labs.trend", {"test": "glucose"}),
+        # a "when ..." clause of a statement, whatever its subject
+        ("i take ventolin when wheezy", "state.treatment", {"product": "ventolin"}),
+        ("my current prescription", "treatments.current", {}),
+        ("show me all my blood test results", "labs.list", {}),  # all = a list, not one document
+        (
+            "i had my flu shot last october",
+            "state.vaccination",
+            {"vaccine": "influenza", "start": date(2025, 10, 1), "end": date(2025, 10, 31)},
+        ),
+        ("j'ai fini ma boite de doliprane", "state.stop", {"product": "doliprane"}),
+        (
+            "meds from lst yr",  # SMS abbreviations
+            "treatments.past",
+            {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
+        ),
     ],
 )
 def test_annotated_examples(text, intent, slots):

@@ -6,7 +6,7 @@ import argparse
 import time
 
 from tests.synthetic.corpus import generate_corpus
-from tests.synthetic.truth import KINDS, RENDERINGS
+from tests.synthetic.truth import ALL_RENDERINGS, KINDS, RENDERINGS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,7 +15,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", help="output folder (created)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--n", type=int, default=10, help="documents per kind")
-    parser.add_argument("--renderings", default=",".join(RENDERINGS))
+    parser.add_argument(
+        "--renderings",
+        default=",".join(RENDERINGS),
+        help=f"comma list of {', '.join(ALL_RENDERINGS)}",
+    )
     parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--photo-size", type=int, default=4032, help="photo long side, px")
     args = parser.parse_args(argv)

@@ -12,8 +12,25 @@ from PIL import Image
 from tests.synthetic import others, prescriptions, vaccinations
 from tests.synthetic.labs import build_lab_report
 from tests.synthetic.photo import phone_photo, telegram
-from tests.synthetic.render import image_pdf, jpeg_bytes, page_image, png_bytes, scanned, text_pdf
-from tests.synthetic.truth import KINDS, RENDERINGS, DocumentTruth, Draft, Manifest, write_json
+from tests.synthetic.render import (
+    heic_bytes,
+    image_pdf,
+    jpeg_bytes,
+    page_image,
+    png_bytes,
+    scanned,
+    text_pdf,
+    webp_bytes,
+)
+from tests.synthetic.truth import (
+    ALL_RENDERINGS,
+    KINDS,
+    RENDERINGS,
+    DocumentTruth,
+    Draft,
+    Manifest,
+    write_json,
+)
 
 Builder = Callable[[random.Random], Draft]
 
@@ -108,7 +125,7 @@ def render_document(
     photo_long_side: int = 4032,
 ) -> dict[str, list[str]]:
     """Write the requested renderings into ``folder``; returns the file names by rendering."""
-    wanted = [r for r in RENDERINGS if r in set(renderings)]
+    wanted = [r for r in ALL_RENDERINGS if r in set(renderings)]
     pages = draft.writer.pages
     files: dict[str, list[str]] = {}
     if "text_pdf" in wanted:
@@ -124,7 +141,22 @@ def render_document(
         ]
         (folder / "scan.pdf").write_bytes(image_pdf(scans, quality=rng.randint(75, 90)))
         files["scan_pdf"] = ["scan.pdf"]
-    for rendering in ("image", "photo", "telegram"):
+    shots: dict[int, tuple[Image.Image, int]] = {}
+
+    def photographed(number: int, img: Image.Image) -> tuple[Image.Image, int]:
+        """The phone photo of a page and its JPEG quality (HEIC and WebP reuse both)."""
+        if number not in shots:
+            prng = random.Random(derive_seed(truth.seed, "photo", number))
+            shot = phone_photo(
+                img,
+                prng,
+                derive_seed(truth.seed, "photo-noise", number),
+                long_side=photo_long_side,
+            )
+            shots[number] = (shot, prng.randint(70, 85))
+        return shots[number]
+
+    for rendering in ("image", "photo", "telegram", "heic", "webp"):
         if rendering not in wanted:
             continue
         names = []
@@ -133,13 +165,14 @@ def render_document(
             if rendering == "image":
                 name, data = f"image-{number}.png", png_bytes(img)
             elif rendering == "photo":
-                shot = phone_photo(
-                    img,
-                    prng,
-                    derive_seed(truth.seed, "photo-noise", number),
-                    long_side=photo_long_side,
-                )
-                name, data = f"photo-{number}.jpg", jpeg_bytes(shot, prng.randint(70, 85))
+                shot, quality = photographed(number, img)
+                name, data = f"photo-{number}.jpg", jpeg_bytes(shot, quality)
+            elif rendering == "heic":
+                shot, quality = photographed(number, img)
+                name, data = f"photo-{number}.heic", heic_bytes(shot, quality)
+            elif rendering == "webp":
+                shot, quality = photographed(number, img)
+                name, data = f"photo-{number}.webp", webp_bytes(shot, quality)
             else:
                 shot = phone_photo(
                     img,
@@ -174,8 +207,8 @@ def generate_corpus(
     """
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
-    chosen = [r for r in RENDERINGS if r in set(renderings)]
-    unknown = set(renderings) - set(RENDERINGS)
+    chosen = [r for r in ALL_RENDERINGS if r in set(renderings)]
+    unknown = set(renderings) - set(ALL_RENDERINGS)
     if unknown:
         raise ValueError(f"unknown renderings: {sorted(unknown)}")
     out: list[tuple[Path, DocumentTruth]] = []

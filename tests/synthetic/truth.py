@@ -11,6 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 KINDS = ("prescription", "lab_report", "vaccination_record", "other")
 RENDERINGS = ("text_pdf", "scan_pdf", "image", "photo", "telegram")
+#: Made only when asked for: the phone photo saved as HEIC (an iPhone's default) and as WebP,
+#: both sent as files.
+EXTRA_RENDERINGS = ("heic", "webp")
+ALL_RENDERINGS = RENDERINGS + EXTRA_RENDERINGS
 
 
 class Truth(BaseModel):

@@ -1,8 +1,9 @@
 """PDFs: the text layer when a page has one (never OCRed), else the page rendered for OCR.
 
 pypdf checks the file (malformed, encrypted, page count); pypdfium2 gives the text with character
-boxes (converted to pixels at ``target_dpi``, top-left origin, like OCR boxes) and renders
-image-only pages. A PDF protected by an owner password only (empty user password) is read.
+boxes (converted to pixels at ``target_dpi``, top-left origin, like OCR boxes, and turned by the
+page's /Rotate like the page as displayed and rendered) and renders image-only pages. A PDF
+protected by an owner password only (empty user password) is read.
 """
 
 from __future__ import annotations
@@ -67,8 +68,37 @@ def check_pdf(data: bytes, options: ExtractionOptions) -> int:
     return count
 
 
-def _words(textpage: pdfium.PdfTextPage, page_height: float, scale: float) -> list[Word]:
-    """Words from the character boxes of a text layer, in pixels at ``scale``."""
+@dataclass(frozen=True)
+class _Frame:
+    """Turns boxes of the unrotated page (PDF points, bottom-left origin) into pixels of the page
+    as displayed: top-left origin, turned clockwise by the page's /Rotate, at ``scale``."""
+
+    width: float  # unrotated, points
+    height: float
+    rotation: int  # 0, 90, 180 or 270, clockwise
+    scale: float
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> Box:
+        """The pixel box of a PDF rectangle."""
+        corners = [(u, self.height - v) for u in (left, right) for v in (bottom, top)]
+        if self.rotation == 90:
+            corners = [(self.height - v, u) for u, v in corners]
+        elif self.rotation == 180:
+            corners = [(self.width - u, self.height - v) for u, v in corners]
+        elif self.rotation == 270:
+            corners = [(v, self.width - u) for u, v in corners]
+        xs = [u for u, _ in corners]
+        ys = [v for _, v in corners]
+        return Box(
+            x=int(min(xs) * self.scale),
+            y=int(min(ys) * self.scale),
+            width=max(int((max(xs) - min(xs)) * self.scale), 1),
+            height=max(int((max(ys) - min(ys)) * self.scale), 1),
+        )
+
+
+def _words(textpage: pdfium.PdfTextPage, frame: _Frame) -> list[Word]:
+    """Words from the character boxes of a text layer, in pixels of the displayed page."""
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count) if count > 0 else ""
     aligned = len(text) == count
@@ -78,15 +108,11 @@ def _words(textpage: pdfium.PdfTextPage, page_height: float, scale: float) -> li
 
     def flush() -> None:
         if chars:
-            left = min(b[0] for b in boxes)
-            bottom = min(b[1] for b in boxes)
-            right = max(b[2] for b in boxes)
-            top = max(b[3] for b in boxes)
-            box = Box(
-                x=int(left * scale),
-                y=int((page_height - top) * scale),
-                width=max(int((right - left) * scale), 1),
-                height=max(int((top - bottom) * scale), 1),
+            box = frame.box(
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
             )
             words.append(Word(text="".join(chars), box=box, confidence=1.0))
             chars.clear()
@@ -136,11 +162,19 @@ def iter_pages(data: bytes, options: ExtractionOptions) -> Iterator[PdfPage]:
 
 
 def _page(page: pdfium.PdfPage, number: int, options: ExtractionOptions) -> PdfPage:
-    width, height = page.get_size()
+    width, height = page.get_size()  # as displayed: /Rotate applied
     scale = options.target_dpi / 72
+    rotation = page.get_rotation() % 360
+    turned = rotation in (90, 270)
+    frame = _Frame(
+        width=height if turned else width,
+        height=width if turned else height,
+        rotation=rotation,
+        scale=scale,
+    )
     textpage = page.get_textpage()
     try:
-        words = _words(textpage, height, scale)
+        words = _words(textpage, frame)
     finally:
         textpage.close()
     if _meaningful(words):

@@ -6,7 +6,8 @@ import io
 
 import pytest
 from PIL import Image, ImageDraw
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.generic import RectangleObject
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -110,3 +111,32 @@ def test_too_many_pages():
 def test_malformed_pdf_is_corrupt(data):
     with pytest.raises(CorruptFile):
         list(iter_pages(data, OPTIONS))
+
+
+def rotated_pdf(rotation: int) -> bytes:
+    """The text PDF stored turned anticlockwise by ``rotation`` degrees, its /Rotate turning it
+    back upright (as scanners and some lab systems write landscape or turned pages)."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf())))
+    page = writer.pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    shift = {90: (height, 0), 180: (width, height), 270: (0, width)}[rotation]
+    page.add_transformation(Transformation().rotate(rotation).translate(*shift))
+    if rotation in (90, 270):
+        page.mediabox = RectangleObject((0, 0, height, width))
+    page.rotate(rotation)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_rotated_text_page_is_read_as_displayed(rotation):
+    upright = next(iter_pages(text_pdf(), OPTIONS)).read
+    page = next(iter_pages(rotated_pdf(rotation), OPTIONS)).read
+    assert page is not None and upright is not None
+    assert [line.text for line in page.lines] == [line.text for line in upright.lines]
+    assert (page.width, page.height) == (upright.width, upright.height)
+    for turned, straight in zip(page.lines, upright.lines, strict=True):
+        assert abs(turned.box.x - straight.box.x) <= 2
+        assert abs(turned.box.y - straight.box.y) <= 2
+        assert abs(turned.box.width - straight.box.width) <= 2

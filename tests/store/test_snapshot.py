@@ -17,7 +17,7 @@ from store.crypto import keys
 from store.sql import vault as sql_vault
 from store.sql.codec import Codec
 from store.sql.database import normalise_url
-from store.sql.schema import snapshots
+from store.sql.schema import records, snapshots
 from tests.store.conftest import OTHER, USER, Scenario, fill
 
 Opener = Callable[..., Store]
@@ -321,3 +321,24 @@ def test_concurrent_writer_never_makes_a_snapshot_lose_an_update(
     assert labs["counter"] == rounds
     assert {f"added {i}" for i in range(rounds)} <= set(labs)
     assert from_snapshot == _everything(opener(cache_profiles=0, snapshot_min=0))
+
+
+def test_a_row_tampered_behind_a_snapshot_is_never_served(
+    store: Store, scenario: Scenario, opener: Opener, raw: Engine
+):
+    fill(store, USER, scenario)
+    expected = _everything(store)
+    with store.vault(USER) as vault:
+        mine = vault.profile_id
+    with raw.begin() as conn:
+        conn.execute(
+            update(records)
+            .where(records.c.profile_id == mine, records.c.kind == "medication")
+            .values(payload=b"\x01" + b"0" * 40)
+        )
+    # up-to-date snapshot: the rows are not read, the authenticated snapshot is served
+    assert _everything(opener(cache_profiles=0)) == expected
+    with raw.begin() as conn:
+        conn.execute(snapshots.delete().where(snapshots.c.kind == "medication"))
+    with pytest.raises(TamperDetected), opener(cache_profiles=0).vault(USER) as vault:
+        vault.records(Medication)

@@ -30,6 +30,9 @@ MORE = "more:"
 QUESTION_KEY = "more.question"
 """Dialogue-state ``data`` key holding the paged question (intent and words, JSON)."""
 
+SHOWN_KEY = "more.shown"
+"""Dialogue-state ``data`` key: the last page sent (a second tap on its button sends nothing)."""
+
 ITEM_PREFIX = "• "
 
 Answerer = Callable[[Turn, Intent, str], list[Reply]]
@@ -41,20 +44,28 @@ def paged(turn: Turn, intent: Intent, said: str, replies: list[Reply]) -> list[R
     question = _encode(intent, said)
     page, pages = _page(replies, 0, _tag(question), turn.tr)
     if pages > 1:
-        data = {**turn.state.data, QUESTION_KEY: question}
+        data = {**turn.state.data, QUESTION_KEY: question, SHOWN_KEY: "0"}
         turn.set_state(turn.state.model_copy(update={"data": data}))
     return page
 
 
 def more(turn: Turn, data: str, answer: Answerer) -> list[Reply] | None:
-    """The page a "more" button asks for; None when the button is outdated."""
+    """The page a "more" button asks for; None when the button is outdated; nothing when that
+    page was already sent (a double tap, an earlier page's button)."""
     number, _, tag = data[len(MORE) :].partition(":")
     question = turn.state.data.get(QUESTION_KEY)
     if not number.isdigit() or question is None or _tag(question) != tag:
         return None
+    shown = turn.state.data.get(SHOWN_KEY, "0")
+    if shown.isdigit() and int(number) <= int(shown):
+        return []
     intent, said = _decode(question)
     page, pages = _page(answer(turn, intent, said), int(number), tag, turn.tr)
-    return page if int(number) < pages else None
+    if int(number) >= pages:
+        return None
+    data_now = {**turn.state.data, SHOWN_KEY: number}
+    turn.set_state(turn.state.model_copy(update={"data": data_now}))
+    return page
 
 
 def _page(replies: list[Reply], number: int, tag: str, tr: Translator) -> tuple[list[Reply], int]:

@@ -106,3 +106,16 @@ def test_split_keeps_the_header_on_every_page_and_the_hint_on_the_last():
     assert pages[-1].endswith("Hint at the end") and "Hint" not in pages[0]
     shown = [line for page in pages for line in page.split("\n") if line.startswith("• ")]
     assert shown == items  # nothing lost, nothing repeated, order kept
+
+
+async def test_a_second_tap_on_the_same_more_button_sends_nothing(ten: Chat):
+    await ten.say("/documents")
+    more = ten.button("Voir plus")
+    second = await ten.press("Voir plus")
+    assert "(page 2/" in second
+    following = ten.button("Voir plus")
+    assert await ten.send(ButtonIn(data=more.data)) == [], "page 2 was already sent"
+    await ten.send(ButtonIn(data=following.data))
+    assert "(page 3/" in ten.text
+    await ten.say("/documents")  # asked again: its pages can be sent again
+    assert "(page 2/" in await ten.press("Voir plus")

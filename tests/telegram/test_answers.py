@@ -272,3 +272,23 @@ async def test_upcoming_reminders_of_a_confirmed_treatment(
     await user.press("st:ok")
     await user.expect_text("⏰")  # the reminders planned, after "saved"
     assert f"{date} 08:00 — Levothyrox" in await said(user, question)
+
+
+async def test_a_double_tap_on_more_sends_the_next_page_once(bot_api: FakeBotApi, carnet: Any):
+    alice = bot_api.user(1001)
+    seed(carnet, alice, "fr", ten_years=True)
+    [first] = [c for c in await ask(alice, "/documents") if c.method == "sendMessage"]
+    [more] = [d for d in first.callback_data if d.startswith(MORE)]
+    taps = [
+        await alice.press(more, message_id=first.result["message_id"]),
+        await alice.press(more, message_id=first.result["message_id"]),
+    ]
+    for tap in taps:
+        await bot_api.wait_for(
+            lambda c, q=tap["id"]: (
+                c.method == "answerCallbackQuery" and c.params.get("callback_query_id") == q
+            )
+        )
+    await bot_api.wait_quiet(0.2)
+    pages = [c for c in alice.replies() if c.method == "sendMessage" and c is not first]
+    assert len(pages) == 1 and "(page 2/" in pages[0].text, "page 2 once, both taps answered"

@@ -482,15 +482,11 @@ class SqlVault:
         """
         if self._snapshot_min <= 0:
             return None
-        row = self._conn.execute(
-            select(snapshots.c.version, snapshots.c.payload).where(
-                snapshots.c.profile_id == self._profile_id, snapshots.c.kind == kind
-            )
-        ).first()
-        if row is None or row.version > self._version:
+        row = self._snapshot_row(kind)
+        if row is None or row[0] > self._version:
             return None
-        version = row.version
-        opened: list[Any] = self._codec.open_snapshot(source.model, kind, version, row.payload)
+        version = row[0]
+        opened: list[Any] = self._codec.open_snapshot(source.model, kind, version, row[1])
         del row
         touched = self._touched(kind)
         if version == self._version and not touched:
@@ -502,6 +498,29 @@ class SqlVault:
         if merged is not None and not touched and delta > max(_REWRITE_MIN, size // 10):
             self._write_snapshot(kind, dump_snapshot(source.model, list(merged.values())))
         return merged
+
+    def _snapshot_row(self, kind: str) -> tuple[int, bytes] | None:
+        """``(version, payload)`` of one kind's snapshot, if any.
+
+        On PostgreSQL the payload is read in the binary protocol: a 6 MB bytea arrives about
+        three times faster than as hex text (measured through SQLAlchemy's default).
+        """
+        if self._conn.dialect.name != "postgresql":
+            row = self._conn.execute(
+                select(snapshots.c.version, snapshots.c.payload).where(
+                    snapshots.c.profile_id == self._profile_id, snapshots.c.kind == kind
+                )
+            ).first()
+            return None if row is None else (row.version, row.payload)
+        driver = self._conn.connection.driver_connection  # same transaction
+        assert driver is not None
+        with driver.cursor(binary=True) as cursor:
+            cursor.execute(
+                "SELECT version, payload FROM snapshots WHERE profile_id = %s AND kind = %s",
+                (self._profile_id, kind),
+            )
+            found = cursor.fetchone()
+        return None if found is None else (int(found[0]), bytes(found[1]))
 
     def _write_snapshot(self, kind: str, body: bytes) -> None:
         """Seal every record of one kind as of this vault's version (no version bump: not data)."""

@@ -67,7 +67,16 @@ LAB_TESTS: dict[str, tuple[str, ...]] = {
 }
 
 VACCINES: dict[str, tuple[str, ...]] = {
-    "influenza": ("grippe", "flu", "influenza", "antigrippal", "vaxigrip", "influvac", "efluelda"),
+    "influenza": (
+        "grippe",
+        "grip",
+        "flu",
+        "influenza",
+        "antigrippal",
+        "vaxigrip",
+        "influvac",
+        "efluelda",
+    ),
     "covid19": ("covid", "covid 19", "covid19", "coronavirus", "comirnaty", "spikevax", "pfizer"),
     "tetanus": (
         "tetanos",
@@ -434,7 +443,30 @@ ALLERGENS: tuple[str, ...] = (
     "wasps",
     "morphine",
     "paracetamol",
+    "oeuf",
+    "egg",
+    "acarien",
+    "crustace",
+    "guepe",
+    "abeille",
+    "bee",
+    "wasp",
 )
+
+ALLERGEN_PLURALS: dict[str, str] = {
+    "peanut": "peanuts",
+    "arachide": "arachides",
+    "cacahuete": "cacahuetes",
+    "oeuf": "oeufs",
+    "egg": "eggs",
+    "acarien": "acariens",
+    "crustace": "crustaces",
+    "guepe": "guepes",
+    "abeille": "abeilles",
+    "bee": "bees",
+    "wasp": "wasps",
+}
+"""A food or animal allergen named in the singular ("a peanut allergy") is the listed plural."""
 
 CONDITIONS: dict[str, tuple[str, ...]] = {
     "diabetes": (

@@ -515,6 +515,61 @@ CUES = frozenset(
 
 RULE_WORDS = frozenset(
     [
+        # round 13 rule words
+        "inutile",
+        "televerse",
+        "transmis",
+        "upload",
+        "venir",
+        "alarmant",
+        "alarmants",
+        "alarming",
+        "autrefois",
+        "avoid",
+        "canceled",
+        "cancelled",
+        "clear",
+        "coming",
+        "concern",
+        "daily",
+        "desormais",
+        "details",
+        "discontinued",
+        "dosette",
+        "eviter",
+        "expire",
+        "expired",
+        "expires",
+        "faite",
+        "faites",
+        "information",
+        "infos",
+        "inquiete",
+        "inquieter",
+        "jamais",
+        "lache",
+        "nightly",
+        "nouveau",
+        "nouvelle",
+        "ologist",
+        "ologue",
+        "organiser",
+        "organizer",
+        "pilulier",
+        "plusieurs",
+        "prenons",
+        "presently",
+        "profil",
+        "profile",
+        "recue",
+        "renew",
+        "renouveler",
+        "repris",
+        "status",
+        "steer",
+        "times",
+        "weekly",
+        "worry",
         # round 11 rule words
         "treating",
         "treated",
@@ -1124,6 +1179,23 @@ COMMON = frozenset(
         "everyone",
         "morning",
         "afternoon",
+        # four-letter words a letter away from a name ("sure" / "sucre")
+        "sure",
+        "cell",
+        "debt",
+        "real",
+        "lire",
+        "rend",
+        "leve",
+        "polo",
+        "jane",
+        "zeta",
+        "give",
+        "gave",
+        "done",
+        "wise",
+        "time",
+        "fine",
     ]
 )
 SLANG: dict[str, str] = {
@@ -1203,6 +1275,12 @@ SLANG: dict[str, str] = {
     "wht": "what",
     "wut": "what",
     "cuz": "because",
+    "wen": "when",
+    "halp": "help",
+    "jprend": "je prends",
+    "javais": "j avais",
+    "jetais": "j etais",
+    "jsp": "je sais pas",
 }
 """SMS spellings and contractions (FR/EN) read as the words they stand for."""
 PARTICIPLES = frozenset(
@@ -1241,12 +1319,20 @@ def _names() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, 
 def _vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
     labs, vaccines, conditions, kinds = _names()
     words: set[str] = set(STOPWORDS) | set(CUES) | set(MONTHS) | set(COMMON) | set(RULE_WORDS)
-    words |= DOSE_WORDS
+    words |= DOSE_WORDS | TREATMENT_NOUNS
     for phrase in [*labs, *vaccines, *conditions, *kinds, *lexicon.DRUGS, *lexicon.ALLERGENS]:
         words.update(phrase.split())
     known = frozenset(words)
     targets = tuple(sorted(w for w in known if len(w) >= 4))
     return known, targets
+
+
+@lru_cache(maxsize=1)
+def _name_words() -> tuple[str, ...]:
+    """Words of test, vaccine, condition, document and drug names, of five letters or more."""
+    labs, vaccines, conditions, kinds = _names()
+    words = {w for p in [*labs, *vaccines, *conditions, *kinds, *lexicon.DRUGS] for w in p.split()}
+    return tuple(sorted(w for w in words if len(w) >= 5))
 
 
 def correct(tokens: Sequence[str], extra: Iterable[str] = ()) -> list[str]:
@@ -1288,14 +1374,42 @@ def correct(tokens: Sequence[str], extra: Iterable[str] = ()) -> list[str]:
         ):
             out.extend([token[0], token[1:]])
             continue
-        if token in known or token in extra_set or len(token) < 5 or not token.isalpha():
+        if token in known or token in extra_set or len(token) < 4 or not token.isalpha():
             out.append(token)
             continue
         pool = targets if not extra_set else (*targets, *extra_set)
-        cutoff = 80
+        cutoff = 80.0
+        if len(token) == 4:
+            # a four-letter word: only a letter left out of a name ("blod" = "blood")
+            pool, cutoff = (*_name_words(), *extra_set), 88.0
         best = process.extractOne(token, pool, scorer=fuzz.ratio, score_cutoff=cutoff)
-        out.append(best[0] if best else token)
+        if best is not None:
+            out.append(best[0])
+        elif len(token) >= 6:
+            out.append(_sounds_like_drug(token) or token)
+        else:
+            out.append(token)
     return out
+
+
+def _sound(word: str) -> str:
+    """A rough French/English spelling key: "kardegique", "cardegic" and "kardegic" agree."""
+    key = word.replace("ph", "f").replace("qu", "k").replace("ck", "k").replace("th", "t")
+    key = re.sub(r"c(?=[aou]|[klrt]|$)", "k", key).replace("y", "i").replace("z", "s")
+    key = re.sub(r"(.)\1+", r"\1", key)
+    return re.sub(r"(e|es|s)$", "", key)
+
+
+@lru_cache(maxsize=1)
+def _drug_sounds() -> dict[str, str]:
+    return {_sound(name): name for name in sorted(lexicon.DRUGS, reverse=True) if " " not in name}
+
+
+def _sounds_like_drug(token: str) -> str | None:
+    """A misspelt drug name the plain ratio misses, matched on its spelling key."""
+    sounds = _drug_sounds()
+    best = process.extractOne(_sound(token), tuple(sounds), scorer=fuzz.ratio, score_cutoff=88)
+    return sounds[best[0]] if best else None
 
 
 def _find_phrase(text: str, table: dict[str, str]) -> str | None:
@@ -1439,7 +1553,20 @@ DOSE_WORDS = frozenset(
 
 
 TREATMENT_NOUNS = frozenset(
-    ["traitement", "treatment", "cure", "course", "boite", "box", "ordonnance", "prescription"]
+    [
+        "traitement",
+        "treatment",
+        "cure",
+        "course",
+        "boite",
+        "box",
+        "ordonnance",
+        "prescription",
+        "injection",
+        "injections",
+        "piqure",
+        "piqures",
+    ]
 )
 """Before "de"/"of", a word for the treatment, not its name ("mon traitement de seroplex")."""
 
@@ -1506,13 +1633,17 @@ DECLARATIVE = r"^(i|i m|i ve|je|j|on m a|my (doctor|gp)|le medecin|mon medecin)\
 QUESTION_WORDS = (
     r"\b(quel|quels|quelle|quelles|quand|comment|pourquoi|combien|est ce que|est ce qu|qu est ce|"
     r"what|which|when|who|why|how|do i|did i|am i|have i|are|suis je|ai je|dois je|y a t il|"
-    r"liste|list|montre|show|^is|^are|^does|^do|^has|^have|^was|^were)\b"
+    r"liste|list|montre|show|^is|^are|^does|^do|^has|^have|^was|^were|"
+    r"^(la |ma )?derniere fois|^(the |my )?last time|c etait quand|it was when)\b"
 )
 TREATMENT_WORDS = (
     r"\b(traitements?|medicaments?|medocs?|medications?|meds|medicines?|pills?|cachets?|"
     r"comprimes?|gelules?|tablets?|capsules?|med list|meds? list|antibiotiques?|antibiotics?|"
     r"ordonnances?|prescriptions?|drugs?|"
-    r"treatments?|"
+    r"treatments?|piluliers?|pill ?box(es)?|pill (organiser|organizer)|dosette|"
+    r"(currently|now|presently) prescribed|am i prescribed|should i be (taking|on)|"
+    r"(did|has|have) (the|my) (doctor|gp|doc|medecin|docteur) (give|gave|given|prescribe)|"
+    r"j avais pris|avais pris|j etais sous|je prenais quoi|"
     r"je prends quoi|i take|i m taking|am i taking|am i on|je prenais|i took|j ai pris|"
     r"ai je pris|did i take|was i taking|what i took|ce que j ai pris|ce que je prends|"
     r"qu est ce que je prends|je prends|on m a donne|je dois prendre|dois je prendre|"
@@ -1546,7 +1677,9 @@ HELP_ASKED = (
     r"(demander|poser)|"
     r"(what|which) (\w+ ){0,3}(can|could|should|may) i ask|what (can|do) i ask|"
     r"(what|which) (questions|things|kind of questions) (can|do) you (answer|handle)|"
-    r"tu (reponds|peux repondre) a quoi|quelles questions)\b"
+    r"tu (reponds|peux repondre) a quoi|quelles questions|(pour|de) (t|vous) utiliser|"
+    r"(quoi|what) (te |vous )?(demander|to ask)\b(?! (a|au|my|mon|ma|the) )|"
+    r"(sais|know) (pas|not) (quoi|what) (faire|to do) (avec|with) (toi|you|this|ce))\b"
 )
 """Asking what carnet does or what may be asked of it."""
 HELP_LOST = (
@@ -1635,6 +1768,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         t,
         r"\b(arrete|arreter|arretez|stop|stopper|stoppe|pause|suspends?|suspendre|desactive|"
         r"desactiver|coupe|couper|plus de|no more|turn off|switch off|disable|mute|cancel|"
+        r"plus besoin|pas besoin|no need|don t need|no longer need|inutile|"
         r"annule|annuler|supprime|supprimer|enleve|enlever|don t want|veux plus|want no)\b",
     ):
         product = _product_after(
@@ -1650,9 +1784,14 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"pourrais je|je pourrais|est ce que je pourrais|on peut|can i|could i|may i|"
         r"is it (ok|safe|fine|alright)( for me)? to|am i allowed to|should i|can i still|"
         r"is it safe for me to|ok to|safe to|je peux encore|am i ok to|is it ok if i|"
-        r"is it fine if i|if i)( me)? (prendre|take|"
+        r"is it fine if i|if i)( me| l| le| la| les| en| m en)? (prendre|take|"
         r"have|use|utiliser|pop|"
-        r"avaler|me soigner avec|mettre|appliquer|apply|put on)\b"
+        r"avaler|me soigner avec|mettre|appliquer|apply|put on)\b|"
+        r"\b(should i|do i (need|have) to|must i|dois je|faut il|je dois|il faut) "
+        r"(avoid|eviter|stay away from|steer clear of)\b|"
+        r"\b(souci|probleme|risque|danger|grave|contre indication) (si|a|de) (je )?"
+        r"(prends|prendre|prenais)\b|"
+        r"\b(problem|issue|risk|danger|ok|safe|bad) if i (take|took|use|have)\b"
     )
     if _any(t, can_take) and not _any(t, r"^(when|quand|a quelle heure|what time)\b"):
         product = _product_after(t, can_take, names) or _known_product(t, names)
@@ -1687,46 +1826,14 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     ) and not (find_vaccine(t) or _any(t, VACCINE_WORDS) or find_lab_test(t)):
         return intent("reminders.list")
 
-    purpose = (
-        r"\b(a quoi sert|a quoi servent|ca sert a quoi|sert a quoi|c est pour quoi|c est pourquoi|"
-        r"contre quoi|against what|pour quel probleme|for what problem|what problem|"
-        r"supposed to treat|meant to treat|"
-        r"pourquoi (je prends|est ce que je prends|on m a prescrit|on m a donne|je suis sous|"
-        r"on m a mis|m a t on|dois je prendre|je dois prendre|faut il prendre|"
-        r"j ai)|why (do|should|must) i (\w+ ){0,2}(take|be on|use)|why is .* (prescribed|needed)|"
-        r"what is|what s|what are|what does|why do i take|why am i taking|why am i on|"
-        r"why was i prescribed|what was|a quoi me sert|pour quoi je prends|for what is|"
-        r"pour quelle raison|for what reason|soigne|soigner|traite|treats|treating|used for|"
-        r"utilise pour|sert|pour quoi|for what|what for|what does .* do|ca fait quoi|"
-        r"(what|which) (condition|illness|disease|problem|issue)s? .*\bfor|\b(what|why)\b.* for$|"
-        r"dans quel but|quel est le but|le but d|a quoi bon|utilite|usage|indication|"
-        r"what (is|s) the (point|purpose|use) of|purpose of|"
-        r"(pour|contre|for|against) (quel|quelle|quels|quelles|which|what) (maladie|pathologie|"
-        r"affection|souci|symptome|condition|illness|disease|ailment)s?|"
-        r"(le|son|its|the) (role|function|job)|(role|function|job) (du|de|d|of)|"
-        r"why (was|were|have|has|did) (i|it|they|he|she|the \w+) (been )?(given|prescribed|"
-        r"put on|started on|give me|prescribe)|why (they|he|she|the doctor) (gave|prescribed)|"
-        r"what (is|s) .* supposed to do|what (is|s) .* doing for me|what does .* do for me|"
-        r"pourquoi\b.*\b(prendre|prends|prend|sous|donne|prescrit|mis)|"
-        r"why\b.*\b(take|taking|on|given|prescribed|put)|"
-        r"c est pour (le|la|l|les|mon|ma|mes|un|une|quoi)|(is|was) (it|this|that) for|"
-        r"^(is|was|are) (the |my |this |that )?\w+ (for|against|meant for) (my|the|a|an)|"
-        r"(supposed|meant|used|there) to (help|do|fix|treat)|help(s|ing)? (me )?with|"
-        r"aide(r)? (a|pour|contre))\b"
+    named_for = (
+        r"^(le |la |l |les |mon |ma |mes |the |my )?(?P<product>\w+( \w+)?) "
+        r"(c est |est |ca |is |it s )?(pour|contre|for|against) "
+        r"(le|la|l|les|mon|ma|mes|my|the|\w+)\b"
     )
-    if _any(t, purpose) and (
-        _any(
-            t,
-            r"\b(sert|servent|servir|pour quoi|pourquoi|for|why|do|treat|treats|soigne|fait|"
-            r"soigner|traite|raison|reason|contre|against|probleme|problem|but|utilite|usage|"
-            r"indication|purpose|point|maladie|pathologie|affection|souci|symptome|condition|"
-            r"illness|disease|ailment|role|function|job|given|prescribed|put|help|helps|"
-            r"helping|aide|aider|c est pour|treating)\b",
-        )
-    ):
-        product = _known_product(t, names) or _product_after(t, purpose, names)
-        if product is not None and not find_lab_test(product or ""):
-            return intent("treatment.purpose", product=product)
+    match = re.search(named_for, t)
+    if question and match and match["product"] in names:  # "amlodipine = pour la tension ?"
+        return intent("treatment.purpose", product=match["product"])
     prescriber = (
         r"\b(qui (m )?a prescrit|qui me l a prescrit|quel (medecin|docteur) (m )?a prescrit|"
         r"prescrit par qui|who prescribed|which doctor prescribed|who gave me|qui m a donne|"
@@ -1748,13 +1855,61 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"(vient|venait|viennent|provient) de (qui|quel)|de qui (vient|venait|provient)|"
         r"(comes?|came) from (who|whom|which|what doctor)|"
         r"(doctor|doc|physician|gp|medecin|docteur|toubib|specialiste|specialist) "
-        r"(behind|responsible for|derriere|responsable de|a l origine d))\b"
+        r"(behind|responsible for|derriere|responsable de|a l origine d)|"
+        r"(who s|who is|qui est|c est qui le) (responsible|responsable)|"
+        r"name of (the|my) (doctor|doc|gp|physician|specialist|prescriber)|"
+        r"nom du (medecin|docteur|prescripteur|specialiste)|"
+        r"^(was|were|is|did) .* (from|by) (my|the|a) (gp|doctor|doc|specialist|physician|"
+        r"\w+ologist)\b.* or\b|"
+        r"^(c est|ca vient|ca venait) (de mon|du|de la|de ma) (generaliste|medecin|specialiste|"
+        r"\w+ologue)\b.* ou\b)\b"
     )
     if _any(t, prescriber):
         return intent(
             "treatment.prescriber",
             product=_known_product(t, names) or _product_after(t, prescriber, names),
         )
+    purpose = (
+        r"\b(a quoi sert|a quoi servent|ca sert a quoi|sert a quoi|c est pour quoi|c est pourquoi|"
+        r"contre quoi|against what|pour quel probleme|for what problem|what problem|"
+        r"supposed to treat|meant to treat|"
+        r"pourquoi (je prends|est ce que je prends|on m a prescrit|on m a donne|je suis sous|"
+        r"on m a mis|m a t on|dois je prendre|je dois prendre|faut il prendre|"
+        r"j ai)|why (do|should|must) i (\w+ ){0,2}(take|be on|use)|why is .* (prescribed|needed)|"
+        r"what is|what s|what are|what does|why do i take|why am i taking|why am i on|"
+        r"why was i prescribed|what was|a quoi me sert|pour quoi je prends|for what is|"
+        r"pour quelle raison|for what reason|soigne|soigner|traite|treats|treating|used for|"
+        r"utilise pour|sert|pour quoi|for what|what for|what does .* do|ca fait quoi|"
+        r"(what|which) (condition|illness|disease|problem|issue)s? .*\bfor|\b(what|why)\b.* for$|"
+        r"dans quel but|quel est le but|le but d|a quoi bon|utilite|usage|indication|"
+        r"what (is|s) the (point|purpose|use) of|purpose of|"
+        r"(pour|contre|for|against) (quel|quelle|quels|quelles|which|what) (maladie|pathologie|"
+        r"affection|souci|symptome|condition|illness|disease|ailment)s?|"
+        r"(le|son|its|the) (role|function|job)|(role|function|job) (du|de|d|of)|"
+        r"why (was|were|have|has|did) (i|it|they|he|she|the \w+) (been )?(given|prescribed|"
+        r"put on|started on|give me|prescribe)|why (they|he|she|the doctor) (gave|prescribed)|"
+        r"what (is|s) .* supposed to do|what (is|s) .* doing for me|what does .* do for me|"
+        r"what \w+( \w+)? (does|do)( for (me|you|my \w+))?$|ce que (fait|me fait) (le|la|l)|"
+        r"pourquoi\b.*\b(prendre|prends|prend|sous|donne|prescrit|mis)|"
+        r"why\b.*\b(take|taking|on|given|prescribed|put)|"
+        r"c est pour (le|la|l|les|mon|ma|mes|un|une|quoi)|(is|was) (it|this|that) for|"
+        r"^(is|was|are) (the |my |this |that )?\w+ (for|against|meant for)\b|"
+        r"(supposed|meant|used|there) to (help|do|fix|treat)|help(s|ing)? (me )?with|"
+        r"aide(r)? (a|pour|contre))\b"
+    )
+    if _any(t, purpose) and (
+        _any(
+            t,
+            r"\b(sert|servent|servir|pour quoi|pourquoi|for|why|do|treat|treats|soigne|fait|"
+            r"soigner|traite|raison|reason|contre|against|probleme|problem|but|utilite|usage|"
+            r"indication|purpose|point|maladie|pathologie|affection|souci|symptome|condition|"
+            r"illness|disease|ailment|role|function|job|given|prescribed|put|help|helps|"
+            r"helping|aide|aider|c est pour|treating)\b",
+        )
+    ):
+        product = _known_product(t, names) or _product_after(t, purpose, names)
+        if product is not None and not find_lab_test(product or ""):
+            return intent("treatment.purpose", product=product)
     started = (
         r"\b(quand (ai je|j ai|est ce que j ai) commence|depuis quand|when did i (start|begin)|"
         r"since when|how long have i been|date de debut|quand est ce que j ai debute|"
@@ -1767,6 +1922,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"ca fait (longtemps|combien de temps|combien d annees|combien de mois)|"
         r"depuis (longtemps|combien|quelle date|quelle annee)|il y a combien de temps|"
         r"(been|using|taking|on) (it|\w+ )?(for )?(long|a long time|how long)|"
+        r"(how many|combien d) (years|months|weeks|annees|ans|mois|semaines)|"
+        r"(commence|debute|started|start|began|begin)\b.*\b(en )?(quelle|what|which) "
+        r"(annee|date|mois|year|month)|"
         r"(remonte|date|datent|remontent) (a|de) quand|de quand date|le debut (du|de|d)|"
         r"(first|initially) (put|started|prescribed|given)|when did .* (begin|start))\b"
     )
@@ -1794,7 +1952,12 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"taken off|fini l|fini les|fini mon|fini ma|termine le|termine la|termine l|"
         r"(done|finished|through) with|i m done|j en ai fini avec|"
         r"(traitement|cure) (termine|terminee|fini|finie|arrete)|"
-        r"(treatment|course) (finished|over|done|completed|ended)|finished (my|the) course)\b"
+        r"(treatment|course) (finished|over|done|completed|ended)|finished (my|the) course|"
+        r"(came|come|coming|got|get|went|go|been) off|"
+        r"(stopped|discontinued|cancelled|canceled|a arrete|a stoppe|a supprime) "
+        r"(my|mon|ma|mes|le|la|l|the|his|her)|"
+        r"^(fin|end) (du|de|d|of)( (mon|ma|my|the|la|le))? ?(traitement|cure|course|treatment)?|"
+        r"plus sous|j ai lache|jamais repris|^(off|plus de|no more))\b"
     )
     negated_now = _any(t, r"\b(don t take|do not take|not taking)\b") and not _any(
         t, r"\b(anymore|any more|no more)\b"
@@ -1815,6 +1978,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         asked = not adding and (
             question
             or _any(t, r"\b(mes|my)\s+(allergies|intolerances)\b")
+            or _any(
+                t,
+                r"\b(allergy|allergie|allergies|allergic|allergique)s? (info|infos|information|"
+                r"details|list|liste|record|dossier|fiche|status|profile|profil)\b",
+            )
             or _any(t, r"^(allergies|intolerances|mes allergies|my allergies)$")
         )
         if not asked:
@@ -1828,6 +1996,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
                 or (_product_after(t, add_to_list, allergen_names) if adding else None)
             )
             if substance:
+                substance = lexicon.ALLERGEN_PLURALS.get(substance, substance)
                 return intent("state.allergy", product=substance)
         return intent("allergies.list")
 
@@ -1865,7 +2034,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"voir|revoir|show|send|display|give|retrouve|retrouver|find|get|open|ouvre|ouvrir|"
         r"je veux|i want|je voudrais|i d like|peux tu m envoyer|can you send|see|view|"
         r"look at|have a look|regarder|consulter|jeter un oeil|pull up|bring up|ressortir|"
-        r"ressors)\b"
+        r"ressors|i need|j ai besoin d|j ai besoin de|il me faut)\b"
     )
     kind = find_kind(t)
     if _any(t, show_verb) and kind == "vaccination_record":
@@ -1878,6 +2047,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             r"i did|got my|had my|been vaccinated|was vaccinated|je suis vaccine|"
             r"vaccine contre|vaccinated against|recu mon|recu ma|just (got|had|received|did)|"
             r"je viens (de faire|de recevoir|d avoir|de me faire)|viens de faire)\b",
+        ) or (  # "rappel tétanos fait", not "mes vaccins faits" (a list)
+            _any(t, r"\b(fait|faite|faits|faites|done|recu|recue|received)\b")
+            and not _any(t, r"^(mes|les|my|the|all|tous|toutes|liste|list|which|quels)\b")
         )
         if not question and (done or find_date(t, today) is not None):
             day = find_date(t, today)
@@ -1893,7 +2065,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             r"recommandes?|recommended|besoin|rappels? a faire|to do|upcoming|a prevoir|faut il|"
             r"fasse|do i have to|have to|reste|restent|il me faut|me faut|"
             r"quand refaire|when .* again|refaire|a refaire|je dois|dois|must|is it time|"
-            r"c est le moment|il est temps|time for|temps de|when should i)\b",
+            r"c est le moment|il est temps|time for|temps de|when should i|pour quand|"
+            r"behind|late|a renouveler|renew|expire|expired|expires|when is .* due|coming up|"
+            r"a venir)\b",
         ):
             return intent("vaccines.due", vaccine=vaccine)
         return intent("vaccines.list", vaccine=vaccine, start=start, end=end)
@@ -1904,7 +2078,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"j ai commence|je viens de commencer|i started|i just started|started taking|"
         r"i was prescribed|on m a mis sous|je suis passe a|je suis passee a|i use|i m using|"
         r"j utilise|i am using|i inject|je m injecte|je me fais|^started|^began|^commence|"
-        r"m a prescrit|prescribed me|put me on|m a mis sous)\b"
+        r"m a prescrit|prescribed me|put me on|m a mis sous|just started|(re)?started on|"
+        r"vient de commencer|viens de commencer|"
+        r"^(nouveau|nouvelle|new) (traitement|medicament|medoc|med|medication|prescription|"
+        r"ordonnance|ordo|pill|drug|treatment)s?|"
+        r"^(now|maintenant|desormais|depuis peu) (on|sous)|^(on|sous) (?=\S+ (\d|[a-z]+ \d)))\b"
     )
     if _any(t, add_to_list) and _any(
         t,
@@ -1914,6 +2092,23 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         product = _known_product(t, names) or _product_after(t, add_to_list, names)
         if product is not None and product not in FILLERS:
             return intent("state.treatment", product=product)
+    posology = (
+        r"^(on |sous |now on |maintenant sous )?(?P<product>\S+( \S+)?) (\d|un |une |one |two |"
+        r"deux |demi |half |(matin|soir|midi|morning|evening|night|daily|nightly|weekly)\b)"
+    )
+    match = re.search(posology, t)
+    if (
+        match
+        and not question
+        and match["product"] in names
+        and _any(
+            t,
+            r"\b(\d+|mg|ml|matin|soir|midi|morning|evening|night|daily|nightly|weekly|"
+            r"par jour|a day|per day|fois|times|puffs?|bouffees?|comprimes?|tablets?|"
+            r"gelules?|si besoin|when needed|as needed|x)\b",
+        )
+    ):  # a posology with no verb: "ventoline 2 bouffées si besoin", "on ramipril 5 at night"
+        return intent("state.treatment", product=match["product"])
     if _any(t, statement_cue) and not question:
         product = _product_after(t, statement_cue, names) or _known_product(t, names)
         if product is not None and product not in FILLERS:
@@ -1936,13 +2131,17 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         and not _any(t, r"\b(evolution|trend|courbe|chart|graph)\b")
     ):
         test = find_lab_test(t)
-        if not (test and not doc_word and kind == "lab_report" and start is None):
+        results = test or _any(t, r"\b(results|resultats)\b")
+        if not (results and not doc_word and kind == "lab_report" and start is None):
             return intent("documents.show", kind=kind, start=start, end=end)
 
     held = (
         r"\b(as tu|tu as|t as|avez vous|do you have|have you got|you have|you got|en stock|"
         r"stored|saved|enregistres?|enregistrees?|uploaded|envoyes?|gardes?|kept)\b"
     )
+    uploaded = r"\b(uploaded|upload|sent you|given you|t ai (envoye|donne|transmis)|televerse)\b"
+    if (question or _any(t, r"^(what|which|quoi|qu est ce)\b")) and _any(t, uploaded):
+        return intent("documents.list", kind=kind, start=start, end=end)
     if (kind or doc_word) and _any(t, held) and not _any(t, show_verb):
         return intent("documents.list", kind=kind, start=start, end=end)
 
@@ -1952,7 +2151,10 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"history|over time|au fil|progression|plot|trace|tracer|evolved|evolve|evolving|"
         r"changed|change over|trending|going|monte|baisse|augmente|diminue|remonte|"
         r"rising|falling|increasing|decreasing|improving|improved|better or worse|"
-        r"mieux ou|s ameliore|empire|went up|gone up|went down|gone down)\b"
+        r"mieux ou|s ameliore|empire|went up|gone up|went down|gone down|"
+        r"over the (years|months)|through the years|year (on|over|to|after) year|"
+        r"au fil des|d annee en annee|sur (les|plusieurs) (dernieres )?(annees|ans|mois)|"
+        r"depuis des (annees|ans|mois)|for years)\b"
     )
     out_of_range = (
         r"\b(hors norme|hors normes|anormal|anormaux|anormale|anormales|out of range|abnormal|"
@@ -1964,7 +2166,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"wrong|sont (bonnes|bons)|all good|good or bad|ok ou pas|off|"
         r"high or low|haut ou bas|in range|dans les normes|normaux|normales|"
         r"(n )?(allait|allaient|va|vont) pas|cloche|clochait|went wrong|(isn t|wasn t|not) right|"
-        r"pas terrible|pas top|pas genial|pas brillant)\b"
+        r"pas terrible|pas top|pas genial|pas brillant|worry|worried|m inquieter|s inquieter|"
+        r"inquiete|inquieter|concern|alarming|alarmant|alarmants)\b"
     )
     if _any(t, trend) and (test or _any(t, r"\b(analyses|resultats|results|labs|valeurs)\b")):
         return intent("labs.trend", test=test, start=start, end=end)
@@ -1975,7 +2178,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     if _any(
         t,
         r"\b(analyses?|resultats?|results?|prises? de sang|bilans?( sanguins?)?|"
-        r"blood (test|tests|work)|labs?|lab results|test results|examens|taux)\b",
+        r"blood (test|tests|work)|labs?|lab results|test results|examens|taux|"
+        r"(what|which|quels|quelles) (\w+ )?(tests|examens|analyses|bilans))\b",
     ):
         return intent("labs.list", start=start, end=end)
     if doc_word or _any(t, r"\b(mes ordonnances|my prescriptions|quels documents)\b"):
@@ -2000,7 +2204,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             t,
             r"\b(pris|prenais|took|was taking|did i take|avais|ancien|anciens|anciennes|passes|"
             r"passe|precedent|precedents|before|avant|previous|past|earlier|history|historique|"
-            r"had|j ai eu|fini|finis|termines|stopped|arretes|former|old|donne|given)\b",
+            r"had|j ai eu|fini|finis|termines|stopped|arretes|former|old|donne|given|gave|"
+            r"(ne )?(prends|prend|prenons) plus|no longer|not anymore|any ?more|plus maintenant|"
+            r"used to|avant|autrefois|n est plus|plus sous)\b",
         )
         if period is not None and period[0] == period[1] == today:
             period = None

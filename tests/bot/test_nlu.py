@@ -183,6 +183,49 @@ TODAY = date(2026, 3, 10)
             "treatments.past",
             {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
         ),
+        # round 13: statements without a verb (a dose after the name, "new med:", "came off")
+        ("ramipril 5 mg le soir", "state.treatment", {"product": "ramipril"}),
+        ("new medication: lisinopril 10mg", "state.treatment", {"product": "lisinopril"}),
+        ("just started sertraline", "state.treatment", {"product": "sertraline"}),
+        ("came off the tramadol", "state.stop", {"product": "tramadol"}),
+        ("my gp stopped the ramipril", "state.stop", {"product": "ramipril"}),
+        ("fin de la cure de doliprane", "state.stop", {"product": "doliprane"}),
+        # what may be asked, from a user who does not know
+        ("je ne sais pas quoi te demander", "help", {}),
+        ("not sure what to ask tbh", "help", {}),
+        ("halp", "help", {}),
+        # current treatments: pill box, "currently prescribed", "should be taking"
+        ("c'est quoi dans mon pilulier ?", "treatments.current", {}),
+        ("which drugs am i currently prescribed", "treatments.current", {}),
+        # past: no longer taken; what a doctor gave in a month
+        ("les traitements que je prends plus", "treatments.past", {}),
+        (
+            "what did my gp give me in february",
+            "treatments.past",
+            {"start": date(2026, 2, 1), "end": date(2026, 2, 28)},
+        ),
+        # can-take: an object pronoun, "avoid", "a problem if I take"
+        ("le spasfon je peux le prendre ?", "can_take", {"product": "spasfon"}),
+        ("do i need to avoid ibuprofen", "can_take", {"product": "ibuprofen"}),
+        ("is it a problem if i take advil", "can_take", {"product": "advil"}),
+        # prescriber: "responsible", "the name of the doctor"
+        ("who is responsible for my xanax", "treatment.prescriber", {"product": "xanax"}),
+        # vaccines: done without a verb, due "pour quand", "behind"
+        ("vaccin covid fait", "state.vaccination", {"vaccine": "covid19"}),
+        ("le rappel dtp c'est pour quand", "vaccines.due", {"vaccine": "tetanus"}),
+        # labs: worry, over the years, "results" are values not a document; 4-letter typos
+        ("any results i should worry about?", "labs.out_of_range", {}),
+        ("my tsh over the years", "labs.trend", {"test": "tsh"}),
+        ("show me my lab results", "labs.list", {}),
+        ("blod sugar level", "labs.value", {"test": "glucose"}),
+        # misspelt drug names matched on their spelling key; singular allergens
+        ("a quoi sert le kardegique", "treatment.purpose", {"product": "kardegic"}),
+        ("allergic to egg", "state.allergy", {"product": "eggs"}),
+        (
+            "je me fais une injection de lantus le soir",
+            "state.treatment",
+            {"product": "lantus"},
+        ),
     ],
 )
 def test_annotated_examples(text, intent, slots):

@@ -10,6 +10,9 @@ COMMANDS: dict[str, str] = {
     "help": "help",
     "traitements": "treatments.current",
     "treatments": "treatments.current",
+    # Aliases (answered, not in the menus): what users naturally type.
+    "medicaments": "treatments.current",
+    "medications": "treatments.current",
     "allergies": "allergies.list",
     "vaccins": "vaccines",
     "vaccines": "vaccines",
@@ -32,7 +35,7 @@ COMMANDS: dict[str, str] = {
     "annuler": "cancel",
     "cancel": "cancel",
 }
-"""Command name (without the slash) -> what it does."""
+"""Command name (without the slash) -> what it does; the menus list a subset (``MENU``)."""
 
 MENU: dict[str, list[str]] = {
     "fr": [

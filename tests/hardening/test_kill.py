@@ -126,6 +126,15 @@ def job_states(data_dir: Path) -> list[str]:
         jobs.engine.dispose()
 
 
+async def job_states_become(data_dir: Path, states: list[str], within: float = 10.0) -> bool:
+    """Whether the jobs reach ``states`` (a job is marked after its message is sent)."""
+    for _ in range(int(within / 0.1)):
+        if job_states(data_dir) == states:
+            return True
+        await asyncio.sleep(0.1)
+    return job_states(data_dir) == states
+
+
 async def settled(data_dir: Path, user_id: int, within: float = 15.0) -> Counter[str]:
     """Documents by status once the start-up recovery ran (no document left ``received``)."""
     for _ in range(int(within / 0.2)):
@@ -195,7 +204,7 @@ async def test_sigkill_never_loses_nor_duplicates_a_confirmed_record(
             )
             assert pending is None, why
             pytest.skip(f"summary never sent before the kill (rare timing); {why}")
-        assert job_states(data_dir) == ["done"], why
+        assert await job_states_become(data_dir, ["done"]), why
         ok = next(d for d in summary.callback_data if d.startswith(OK))
         await user_quiet(alice, 0.3)
 

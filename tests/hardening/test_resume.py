@@ -19,7 +19,13 @@ from store.records import DocumentStatus
 from tests.deploy.test_scaled import prescription_image, wait_for_tesseract
 from tests.fakes.bot_api import FakeBotApi
 from tests.hardening.conftest import user_quiet
-from tests.hardening.test_kill import CarnetProcess, job_states, settled, snapshot
+from tests.hardening.test_kill import (
+    CarnetProcess,
+    job_states,
+    job_states_become,
+    settled,
+    snapshot,
+)
 from tests.telegram.conftest import onboard
 
 pytestmark = [
@@ -70,7 +76,7 @@ async def test_a_photo_whose_reading_was_killed_is_read_again_at_start(
         summary = await alice.expect(lambda c: OK in " ".join(c.callback_data), within=60)
         docs = await settled(carnet.data_dir, alice.id)
         assert docs == {f"{DocumentStatus.READ.value}:": 1}
-        assert job_states(carnet.data_dir) == ["done"]
+        assert await job_states_become(carnet.data_dir, ["done"])
         await user_quiet(alice, 0.5)
         summaries = [c for c in alice.replies() if OK in " ".join(c.callback_data)]
         assert len(summaries) == 1, "one summary"
@@ -104,7 +110,7 @@ async def test_a_photo_that_kills_its_reading_is_given_up_and_its_owner_told(
         assert not [c for c in bob.replies() if OK in " ".join(c.callback_data)], "not read"
         _, docs = snapshot(carnet.data_dir, bob.id)
         assert docs == {f"{DocumentStatus.FAILED.value}:gave_up": 1}
-        assert job_states(carnet.data_dir) == ["failed"]
+        assert await job_states_become(carnet.data_dir, ["failed"])
     finally:
         await carnet.stop()
     log = (tmp_path / "carnet.log").read_text(errors="replace")

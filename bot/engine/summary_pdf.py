@@ -2,9 +2,9 @@
 
 Only confirmed records are shown: proposals still awaiting the user's confirmation are not facts
 to put in front of a doctor. Always one page: when a section has more items than fit, the newest
-are kept and a line says how many were left out. Strings are in ``STRINGS`` (one dict per
-language) until they move to ``bot/i18n``. Pure: the date is passed in, nothing is read from the
-clock or the environment.
+are kept and a line says how many were left out. Texts are in ``bot/i18n`` (``summary.*`` keys,
+plus the chat's ``posology.*``, ``duration.*`` and unit words). Pure: the date is passed in,
+nothing is read from the clock or the environment.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from bot.engine.answers.common import duration_words, quantity_words
+from bot.i18n import Translator, translator
 from store.records import (
     Allergy,
     AllergyKind,
@@ -37,124 +39,6 @@ from store.records import (
     UserProfile,
     Vaccination,
 )
-
-STRINGS: dict[str, dict[str, str]] = {
-    "fr": {
-        "title": "Résumé médical",
-        "generated": "Généré le {date}",
-        "born": "né(e) en {year}",
-        "female": "femme",
-        "male": "homme",
-        "other": "autre",
-        "treatments": "Traitements en cours",
-        "allergies": "Allergies et intolérances",
-        "vaccinations": "Vaccinations",
-        "labs": "Derniers résultats hors normes",
-        "none_treatments": "Aucun traitement en cours enregistré.",
-        "none_allergies": "Aucune allergie connue enregistrée.",
-        "none_vaccinations": "Aucune vaccination enregistrée.",
-        "none_labs": "Aucun résultat hors normes parmi les derniers résultats.",
-        "more": "… et {n} autre(s)",
-        "footer": "Établi par carnet à partir des documents et déclarations du patient ; "
-        "à vérifier.",
-        "intolerance": "intolérance",
-        "class": "classe",
-        "reaction": "réaction",
-        "lot": "lot",
-        "date_unknown": "date inconnue",
-        "high": "élevé",
-        "low": "bas",
-        "abnormal": "anormal",
-        "range": "normes",
-        "no_posology": "posologie non précisée",
-        "as_needed": "si besoin",
-        "max_per_day": "maximum {q} par jour",
-        "every_hours": "toutes les {n} heures",
-        "once": "1 fois",
-        "twice": "2 fois",
-        "times": "{n} fois",
-        "times_per": "{times} par {unit}",
-        "times_every": "{times} tous les {p} {unit}",
-        "for": "pendant {d}",
-        "and": "et",
-        "since": "depuis le {date}",
-        "months": "janvier février mars avril mai juin juillet août septembre octobre "
-        "novembre décembre",
-        "unit_h": "heure|heures",
-        "unit_d": "jour|jours",
-        "unit_wk": "semaine|semaines",
-        "unit_mo": "mois|mois",
-        "unit_a": "an|ans",
-        "MORN": "matin",
-        "NOON": "midi",
-        "AFT": "après-midi",
-        "EVE": "soir",
-        "HS": "au coucher",
-        "C": "au repas",
-        "AC": "avant le repas",
-        "PC": "après le repas",
-        "CM": "au petit-déjeuner",
-        "CD": "au déjeuner",
-        "CV": "au dîner",
-    },
-    "en": {
-        "title": "Medical summary",
-        "generated": "Generated on {date}",
-        "born": "born in {year}",
-        "female": "female",
-        "male": "male",
-        "other": "other",
-        "treatments": "Current treatments",
-        "allergies": "Allergies and intolerances",
-        "vaccinations": "Vaccinations",
-        "labs": "Latest out-of-range results",
-        "none_treatments": "No current treatment recorded.",
-        "none_allergies": "No known allergy recorded.",
-        "none_vaccinations": "No vaccination recorded.",
-        "none_labs": "No out-of-range value among the latest results.",
-        "more": "… and {n} more",
-        "footer": "Prepared by carnet from the patient's documents and statements; to be checked.",
-        "intolerance": "intolerance",
-        "class": "class",
-        "reaction": "reaction",
-        "lot": "lot",
-        "date_unknown": "date unknown",
-        "high": "high",
-        "low": "low",
-        "abnormal": "abnormal",
-        "range": "range",
-        "no_posology": "dosage not specified",
-        "as_needed": "as needed",
-        "max_per_day": "at most {q} a day",
-        "every_hours": "every {n} hours",
-        "once": "once",
-        "twice": "twice",
-        "times": "{n} times",
-        "times_per": "{times} a {unit}",
-        "times_every": "{times} every {p} {unit}",
-        "for": "for {d}",
-        "and": "and",
-        "since": "since {date}",
-        "months": "January February March April May June July August September October "
-        "November December",
-        "unit_h": "hour|hours",
-        "unit_d": "day|days",
-        "unit_wk": "week|weeks",
-        "unit_mo": "month|months",
-        "unit_a": "year|years",
-        "MORN": "morning",
-        "NOON": "noon",
-        "AFT": "afternoon",
-        "EVE": "evening",
-        "HS": "at bedtime",
-        "C": "with meals",
-        "AC": "before meals",
-        "PC": "after meals",
-        "CM": "at breakfast",
-        "CD": "at lunch",
-        "CV": "at dinner",
-    },
-}
 
 _PAGE_WIDTH, _PAGE_HEIGHT = A4
 _MARGIN = 18 * mm
@@ -195,67 +79,69 @@ def _number(value: float, lang: str) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-def _quantity(quantity: Quantity, lang: str) -> str:
+def _quantity(quantity: Quantity, tr: Translator) -> str:
     """``2 comprimés`` / ``2 tablets``: dosage units in the summary's language, as in the chat."""
-    from bot.engine.answers.common import quantity_words
-    from bot.i18n import translator
-
-    return quantity_words(quantity.value, quantity.unit, translator(lang))
+    return quantity_words(quantity.value, quantity.unit, tr)
 
 
-def _unit(s: dict[str, str], unit: str, count: float) -> str:
-    singular, plural = s[f"unit_{unit}"].split("|")
-    return singular if count == 1 else plural
+def _unit(tr: Translator, unit: str, count: float) -> str:
+    return tr(f"duration.{unit}.{'one' if count == 1 else 'many'}")
 
 
-def _join(words: list[str], s: dict[str, str]) -> str:
+def _join(words: list[str], tr: Translator) -> str:
     if len(words) <= 1:
         return "".join(words)
-    return f"{', '.join(words[:-1])} {s['and']} {words[-1]}"
+    return tr("posology.join", first=", ".join(words[:-1]), last=words[-1])
 
 
-def _date(value: date, s: dict[str, str], lang: str) -> str:
-    month = s["months"].split()[value.month - 1]
-    day = "1er" if lang == "fr" and value.day == 1 else str(value.day)
-    return f"{day} {month} {value.year}"
+def _date(value: date, tr: Translator) -> str:
+    """``10 mars 2026``, ``1er mars 2026`` / ``1 March 2026``."""
+    day = tr("summary.first_day") if value.day == 1 else str(value.day)
+    return f"{day} {tr.month(value)}"
 
 
 def posology_words(posology: Posology, lang: str) -> str:
-    """A posology in plain words (``1 comprimé matin et soir, pendant 7 jours``)."""
-    s = STRINGS[lang]
+    """A posology in plain words, compact for a printed line (``1 comprimé matin et soir``).
+
+    The chat's wording (``bot.engine.answers.common.posology_words``, ``1 comprimé, le matin et
+    le soir``) is shared where the two read the same: units, durations, ``si besoin``, maxima.
+    """
+    tr = translator(lang)
     parts: list[str] = []
     schedule: list[str] = []
     if posology.dose is not None:
-        schedule.append(_quantity(posology.dose, lang))
+        schedule.append(_quantity(posology.dose, tr))
     if posology.when:
-        schedule.append(_join([s[w.value] for w in posology.when], s))
+        schedule.append(_join([tr(f"summary.when.{w.value}") for w in posology.when], tr))
     elif posology.interval_hours:
-        schedule.append(s["every_hours"].format(n=_number(posology.interval_hours, lang)))
+        schedule.append(tr("posology.every_hours", hours=_number(posology.interval_hours, lang)))
     elif posology.frequency is not None:
         unit = posology.period_unit.value if posology.period_unit else "d"
         period = posology.period or 1
         count = posology.frequency
-        times = {1: s["once"], 2: s["twice"]}.get(count) or s["times"].format(n=count)
+        times = tr(f"summary.times.{count}" if count in (1, 2) else "summary.times.n", n=count)
         if period == 1:
-            schedule.append(s["times_per"].format(times=times, unit=_unit(s, unit, 1)))
+            schedule.append(tr("summary.times_per", times=times, unit=_unit(tr, unit, 1)))
         else:
             schedule.append(
-                s["times_every"].format(
-                    times=times, p=_number(period, lang), unit=_unit(s, unit, period)
+                tr(
+                    "summary.times_every",
+                    times=times,
+                    period=_number(period, lang),
+                    unit=_unit(tr, unit, period),
                 )
             )
     if posology.as_needed:
-        schedule.append(posology.as_needed_reason or s["as_needed"])
+        schedule.append(posology.as_needed_reason or tr("posology.as_needed"))
     if schedule:
         parts.append(" ".join(schedule))
     if posology.max_per_day is not None:
-        parts.append(s["max_per_day"].format(q=_quantity(posology.max_per_day, lang)))
+        parts.append(tr("posology.max_per_day", what=_quantity(posology.max_per_day, tr)))
     if posology.duration is not None:
-        length = posology.duration.value
-        amount = f"{_number(length, lang)} {_unit(s, posology.duration.unit.value, length)}"
-        parts.append(s["for"].format(d=amount))
+        what = duration_words(posology.duration.value, posology.duration.unit.value, tr)
+        parts.append(tr("posology.during", what=what))
     if not parts:
-        return posology.text or s["no_posology"]
+        return posology.text or tr("posology.unknown")
     return ", ".join(parts)
 
 
@@ -295,16 +181,17 @@ def latest_out_of_range(results: Sequence[LabResult]) -> list[LabResult]:
     return sorted(flagged, key=lambda r: r.effective_date or date.min, reverse=True)
 
 
-def _lab_line(result: LabResult, s: dict[str, str], lang: str) -> str:
+def _lab_line(result: LabResult, tr: Translator) -> str:
+    lang = tr.language
     flag = _flag(result)
-    word = {Interpretation.HIGH: s["high"], Interpretation.LOW: s["low"]}.get(
-        flag or Interpretation.ABNORMAL, s["abnormal"]
+    word = {Interpretation.HIGH: tr("summary.high"), Interpretation.LOW: tr("summary.low")}.get(
+        flag or Interpretation.ABNORMAL, tr("summary.abnormal")
     )
     if result.value is not None:
-        value = _quantity(Quantity(value=result.value, unit=result.unit), lang)
+        value = _quantity(Quantity(value=result.value, unit=result.unit), tr)
     else:
         value = result.value_text or ""
-    text = f"{result.name} : {value}" if lang == "fr" else f"{result.name}: {value}"
+    text = tr("summary.lab", name=result.name, value=value)
     rng = result.reference_range
     if rng is not None:
         bounds = rng.text
@@ -315,32 +202,32 @@ def _lab_line(result: LabResult, s: dict[str, str], lang: str) -> str:
         elif bounds is None and rng.low is not None:
             bounds = f"> {_number(rng.low, lang)}"
         if bounds:
-            text += f" ({s['range']} {bounds})"
+            text += f" ({tr('summary.range', bounds=bounds)})"
     text += f" — {word}"
     if result.effective_date is not None:
-        text += f", {_date(result.effective_date, s, lang)}"
+        text += f", {_date(result.effective_date, tr)}"
     return text
 
 
-def _allergy_line(allergy: Allergy, s: dict[str, str]) -> str:
+def _allergy_line(allergy: Allergy, tr: Translator) -> str:
     text = allergy.substance
     extras = []
     if allergy.kind is AllergyKind.INTOLERANCE:
-        extras.append(s["intolerance"])
+        extras.append(tr("allergies.kind.intolerance"))
     if allergy.drug_class:
-        extras.append(f"{s['class']} {allergy.drug_class}")
+        extras.append(tr("summary.drug_class", name=allergy.drug_class))
     if allergy.reaction:
-        extras.append(f"{s['reaction']} {allergy.reaction}")
+        extras.append(tr("summary.reaction", reaction=allergy.reaction))
     return f"{text} ({', '.join(extras)})" if extras else text
 
 
-def _vaccination_line(vaccination: Vaccination, s: dict[str, str], lang: str) -> str:
-    when = _date(vaccination.date, s, lang) if vaccination.date else s["date_unknown"]
+def _vaccination_line(vaccination: Vaccination, tr: Translator) -> str:
+    when = _date(vaccination.date, tr) if vaccination.date else tr("summary.date_unknown")
     text = f"{vaccination.product} — {when}"
     if vaccination.diseases:
         text += f" ({', '.join(vaccination.diseases)})"
     if vaccination.lot_number:
-        text += f", {s['lot']} {vaccination.lot_number}"
+        text += f", {tr('summary.lot', lot=vaccination.lot_number)}"
     return text
 
 
@@ -398,7 +285,7 @@ def summary_pdf(
     allergies = [a for a in allergies if a.status is RecordStatus.CONFIRMED]
     vaccinations = [v for v in vaccinations if v.status is RecordStatus.CONFIRMED]
     lab_results = [r for r in lab_results if r.status is RecordStatus.CONFIRMED]
-    s = STRINGS[lang]
+    tr = translator(lang)
     regular, bold = _fonts()
     width = _PAGE_WIDTH - 2 * _MARGIN
     indent = 10.0
@@ -412,19 +299,21 @@ def summary_pdf(
         treatments.append(wrap(line))
     vaccines = sorted(vaccinations, key=lambda v: v.date or date.min, reverse=True)
     sections = [
-        _Section(s["treatments"], treatments, s["none_treatments"]),
+        _Section(tr("summary.treatments"), treatments, tr("summary.none_treatments")),
         _Section(
-            s["allergies"], [wrap(_allergy_line(a, s)) for a in allergies], s["none_allergies"]
+            tr("summary.allergies"),
+            [wrap(_allergy_line(a, tr)) for a in allergies],
+            tr("summary.none_allergies"),
         ),
         _Section(
-            s["vaccinations"],
-            [wrap(_vaccination_line(v, s, lang)) for v in vaccines],
-            s["none_vaccinations"],
+            tr("summary.vaccinations"),
+            [wrap(_vaccination_line(v, tr)) for v in vaccines],
+            tr("summary.none_vaccinations"),
         ),
         _Section(
-            s["labs"],
-            [wrap(_lab_line(r, s, lang)) for r in latest_out_of_range(lab_results)],
-            s["none_labs"],
+            tr("summary.labs"),
+            [wrap(_lab_line(r, tr)) for r in latest_out_of_range(lab_results)],
+            tr("summary.none_labs"),
         ),
     ]
     body = _PAGE_HEIGHT - 2 * _MARGIN - _HEADER_SPACE - _FOOTER_SPACE
@@ -432,19 +321,19 @@ def summary_pdf(
 
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4, invariant=True)
-    canvas.setTitle(s["title"])
+    canvas.setTitle(tr("summary.title"))
     y = _PAGE_HEIGHT - _MARGIN - 16
     canvas.setFont(bold, 16)
-    canvas.drawString(_MARGIN, y, s["title"])
+    canvas.drawString(_MARGIN, y, tr("summary.title"))
     who = [profile.display_name] if profile.display_name else []
     if profile.birth_year:
-        who.append(s["born"].format(year=profile.birth_year))
+        who.append(tr("summary.born", year=profile.birth_year))
     if profile.sex is not None:
-        who.append(s[Sex(profile.sex).value])
+        who.append(tr(f"summary.sex.{Sex(profile.sex).value}"))
     y -= 18
     canvas.setFont(regular, _BODY_SIZE)
     canvas.drawString(
-        _MARGIN, y, " · ".join([*who, s["generated"].format(date=_date(today, s, lang))])
+        _MARGIN, y, " · ".join([*who, tr("summary.generated", date=_date(today, tr))])
     )
     y = _PAGE_HEIGHT - _MARGIN - _HEADER_SPACE
     for section in sections:
@@ -465,11 +354,11 @@ def summary_pdf(
                 y -= _LINE
         if section.more:
             canvas.drawString(
-                _MARGIN + indent, y, s["more"].format(n=len(section.items) - section.shown)
+                _MARGIN + indent, y, tr("summary.more", n=len(section.items) - section.shown)
             )
             y -= _LINE
     canvas.setFont(regular, 7.5)
-    canvas.drawString(_MARGIN, _MARGIN, s["footer"])
+    canvas.drawString(_MARGIN, _MARGIN, tr("summary.footer"))
     canvas.showPage()
     canvas.save()
     return out.getvalue()

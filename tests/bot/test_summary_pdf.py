@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from bot.engine.summary_pdf import latest_out_of_range, posology_words, summary_pdf
+from bot.i18n import translator
 from store.records import (
     Allergy,
     AllergyKind,
@@ -232,3 +233,31 @@ def test_posology_in_plain_words():
 
 def test_latest_result_decides_whether_a_test_is_out_of_range():
     assert [r.name for r in latest_out_of_range(LABS)] == ["Potassium", "Ferritine"]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_summary_text_comes_from_the_catalogue(language):
+    """A missing key would print the key itself: none shows, whatever the branch taken."""
+    tr = translator(language)
+    assert all(tr.has(f"summary.when.{w.value}") for w in TimeOfDay)
+    assert all(tr.has(f"summary.sex.{s.value}") for s in Sex)
+    medications = confirmed(
+        [
+            Medication(name="A", posology=Posology(when=list(TimeOfDay))),
+            Medication(
+                name="B", posology=Posology(frequency=4, period=3, period_unit=PeriodUnit.WEEK)
+            ),
+            Medication(name="C", posology=Posology()),
+        ]
+    )
+    vaccinations = confirmed(
+        [Vaccination(product="V"), Vaccination(product="W", date=date(2025, 6, 1))]
+    )
+    labs = confirmed([LabResult(name="L", value_text="+", interpretation=Interpretation.ABNORMAL)])
+    profile = UserProfile(sex=Sex.MALE, birth_year=1950)
+    _, text = _text(
+        summary_pdf(profile, medications, ALLERGIES, vaccinations, labs, language, TODAY)
+    )
+
+    assert not re.search(r"\b(summary|posology|duration|unit)\.\w", text)
+    assert tr("summary.sex.male") in text and tr("summary.date_unknown") in text

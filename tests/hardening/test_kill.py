@@ -157,7 +157,11 @@ async def test_sigkill_never_loses_nor_duplicates_a_confirmed_record(
     seed = int(os.environ.get("CARNET_HARDENING_SEED") or random.randrange(1 << 30))
     rng = random.Random(seed)
     why = f"seed={seed} (CARNET_HARDENING_SEED={seed} replays it)"
-    truth, draft = build_document(seed % 1000, "prescription", 0)
+    doc_seed = seed % 1000
+    truth, draft = build_document(doc_seed, "prescription", 0)
+    while any("levothyrox" in m.name.lower() for m in truth.medications):
+        doc_seed += 1  # the stated treatment must not also be on the prescription
+        truth, draft = build_document(doc_seed, "prescription", 0)
     files = render_document(tmp_path, truth, draft, ["text_pdf"])
     pdf = (tmp_path / files["text_pdf"][0]).read_bytes()
     data_dir = tmp_path / "data"

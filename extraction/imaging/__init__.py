@@ -18,8 +18,8 @@ binarisation     Telegram (upscaled) CER 0.024 -> 0.064;      scanned pages not 
                  -> 0.88, strengths 1.00 -> 0.85)             ``extraction.api``)
 table rulings    psm 6 read only the title of ruled tables:   yes (``rules``)
                  vaccination F1 0.12-0.40 without removal
-dot leaders      Telegram lab report with leaders: 0 of 17    yes (``leaders``)
-                 rows read right without removal, 17 with
+dot leaders      Telegram lab report with leaders: 5 of 15    yes (``leaders``)
+                 rows found without removal, 15 of 15 with
 ===============  ===========================================  ==============================
 """
 

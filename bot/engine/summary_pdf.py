@@ -22,7 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from bot.engine.answers.common import duration_words, quantity_words
+from bot.engine.answers.common import duration_words, quantity_words, times_words
 from bot.i18n import Translator, translator
 from store.records import (
     Allergy,
@@ -119,7 +119,7 @@ def posology_words(posology: Posology, lang: str) -> str:
         unit = posology.period_unit.value if posology.period_unit else "d"
         period = posology.period or 1
         count = posology.frequency
-        times = tr(f"summary.times.{count}" if count in (1, 2) else "summary.times.n", n=count)
+        times = times_words(count, tr)
         if period == 1:
             schedule.append(tr("summary.times_per", times=times, unit=_unit(tr, unit, 1)))
         else:

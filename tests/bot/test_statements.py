@@ -39,7 +39,7 @@ async def test_english_statements(engine, store):
     assert "asthma" in await chat.say("I have asthma")
     await chat.press("Yes")
     text = await chat.say("I take metformin 500 mg twice a day")
-    assert "Metformin 500 mg — 2 times a day" in text
+    assert "Metformin 500 mg — twice a day" in text
     await chat.press("Yes")
     [med] = _all(store, chat.user.user_id, Medication)
     assert med.atc == "A10BA02" and med.posology.frequency == 2

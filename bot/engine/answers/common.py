@@ -149,7 +149,7 @@ def posology_words(posology: Posology, tr: Translator) -> str:
         parts.append(tr("posology.every_hours", hours=tr.number(posology.interval_hours)))
     elif posology.frequency:
         unit = posology.period_unit.value if posology.period_unit else "d"
-        parts.append(tr(f"posology.times_per.{unit}", n=posology.frequency))
+        parts.append(tr(f"posology.times_per.{unit}", times=times_words(posology.frequency, tr)))
     if posology.as_needed:
         parts.append(tr("posology.as_needed"))
     if posology.duration is not None:
@@ -169,6 +169,11 @@ def posology_words(posology: Posology, tr: Translator) -> str:
     if not parts and posology.text:
         return posology.text
     return ", ".join(parts) if parts else tr("posology.unknown")
+
+
+def times_words(count: int, tr: Translator) -> str:
+    """``once``, ``twice``, ``3 times`` (``1 fois``, ``2 fois``…)."""
+    return tr(f"posology.times.{count}" if count in (1, 2) else "posology.times.n", n=count)
 
 
 def duration_words(value: float, unit: str, tr: Translator) -> str:

@@ -515,7 +515,50 @@ CUES = frozenset(
 
 RULE_WORDS = frozenset(
     [
-        # round 13 rule words
+        # round 13-14 rule words
+        "aggrave",
+        "application",
+        "complete",
+        "correct",
+        "correctes",
+        "corrects",
+        "explain",
+        "forbidden",
+        "getting",
+        "higher",
+        "interact",
+        "interaction",
+        "interactions",
+        "interacts",
+        "interagir",
+        "interagit",
+        "interdit",
+        "interdite",
+        "interfere",
+        "irait",
+        "issues",
+        "lately",
+        "limits",
+        "lower",
+        "machin",
+        "melanger",
+        "normale",
+        "older",
+        "ongoing",
+        "ordered",
+        "passerait",
+        "prescrire",
+        "prior",
+        "redis",
+        "regimen",
+        "routine",
+        "starting",
+        "vieille",
+        "vieilles",
+        "vieux",
+        "worsening",
+        "intent",
+        "return",
         "inutile",
         "televerse",
         "transmis",
@@ -1181,6 +1224,7 @@ COMMON = frozenset(
         "afternoon",
         # four-letter words a letter away from a name ("sure" / "sucre")
         "sure",
+        "regime",
         "cell",
         "debt",
         "real",
@@ -1281,6 +1325,13 @@ SLANG: dict[str, str] = {
     "javais": "j avais",
     "jetais": "j etais",
     "jsp": "je sais pas",
+    "jprenais": "je prenais",
+    "lgtps": "longtemps",
+    "lgtemps": "longtemps",
+    "lan": "l an",
+    "lannee": "l annee",
+    "ty": "thank you",
+    "mrc": "merci",
 }
 """SMS spellings and contractions (FR/EN) read as the words they stand for."""
 PARTICIPLES = frozenset(
@@ -1611,6 +1662,20 @@ def _known_product(text: str, names: Sequence[str]) -> str | None:
     return best
 
 
+def _subject_product(text: str, names: Sequence[str]) -> str | None:
+    """The product a question is about: the first named one not after "my"/"mon" ("aspirine
+    avec mon kardegic" is about aspirine); else the longest named one."""
+    padded = f" {text} "
+    found: list[tuple[bool, int, int, str]] = []
+    for name in names:
+        index = padded.find(f" {name} ")
+        if index >= 0:
+            before = padded[:index].split()[-1:]
+            owned = bool(before) and before[0] in ("mon", "ma", "mes", "my", "son", "sa")
+            found.append((owned, index, -len(name), name))
+    return min(found)[3] if found else None
+
+
 def _any(text: str, pattern: str) -> bool:
     return re.search(pattern, text) is not None
 
@@ -1634,7 +1699,8 @@ QUESTION_WORDS = (
     r"\b(quel|quels|quelle|quelles|quand|comment|pourquoi|combien|est ce que|est ce qu|qu est ce|"
     r"what|which|when|who|why|how|do i|did i|am i|have i|are|suis je|ai je|dois je|y a t il|"
     r"liste|list|montre|show|^is|^are|^does|^do|^has|^have|^was|^were|"
-    r"^(la |ma )?derniere fois|^(the |my )?last time|c etait quand|it was when)\b"
+    r"^(la |ma )?derniere fois|^(the |my )?last time|c etait quand|it was when|"
+    r"^(dis moi|tell me|rappelle moi|remind me|explique moi|explain|redis moi))\b"
 )
 TREATMENT_WORDS = (
     r"\b(traitements?|medicaments?|medocs?|medications?|meds|medicines?|pills?|cachets?|"
@@ -1643,7 +1709,8 @@ TREATMENT_WORDS = (
     r"treatments?|piluliers?|pill ?box(es)?|pill (organiser|organizer)|dosette|"
     r"(currently|now|presently) prescribed|am i prescribed|should i be (taking|on)|"
     r"(did|has|have) (the|my) (doctor|gp|doc|medecin|docteur) (give|gave|given|prescribe)|"
-    r"j avais pris|avais pris|j etais sous|je prenais quoi|"
+    r"j avais pris|avais pris|j etais sous|je prenais quoi|m avait (donne|prescrit|mis)|"
+    r"regimen|med routine|"
     r"je prends quoi|i take|i m taking|am i taking|am i on|je prenais|i took|j ai pris|"
     r"ai je pris|did i take|was i taking|what i took|ce que j ai pris|ce que je prends|"
     r"qu est ce que je prends|je prends|on m a donne|je dois prendre|dois je prendre|"
@@ -1686,7 +1753,8 @@ HELP_LOST = (
     r"^au secours\b|"
     r"\b((je )?(ne )?(comprends|capte|pige) (rien|pas)|i don t (understand|get it)|"
     r"i m (lost|confused)|je suis (perdu|perdue|paume|paumee))"
-    r"( (du tout|at all|ici|here))?$"
+    r"( (du tout|at all|ici|here))?( (a|avec|with|about) (ce|cette|ton|ta|this|the|your) "
+    r"(bot|appli|app|application|truc|machin|programme|thing|carnet))?$"
 )
 """A user who is lost ("au secours je comprends rien", "i'm confused")."""
 
@@ -1794,7 +1862,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"\b(problem|issue|risk|danger|ok|safe|bad) if i (take|took|use|have)\b"
     )
     if _any(t, can_take) and not _any(t, r"^(when|quand|a quelle heure|what time)\b"):
-        product = _product_after(t, can_take, names) or _known_product(t, names)
+        product = _product_after(t, can_take, names) or _subject_product(t, names)
         return intent("can_take", product=product)
     if _any(
         t,
@@ -1804,9 +1872,13 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"droit a la|droit a l|"
         r"avec mon traitement|avec mes medicaments|be a problem|poser probleme|pose probleme|"
         r"un probleme pour moi|a problem for me|an issue for me|be (ok|fine|safe|alright)|"
-        r"harm me|me faire du mal|bad for me|mauvais pour moi)\b",
+        r"harm me|me faire du mal|bad for me|mauvais pour moi|interact|interacts|interaction|"
+        r"interactions|interagit|interagir|interfere|off limits|interdit|interdite|forbidden|"
+        r"not allowed|pas autorise|(problem|problems|issue|issues|souci|probleme) (with|avec)|"
+        r"(irait|ira|va|passerait|marche) avec|ok avec|goes? with|mix with|melanger|"
+        r"(a|un|any|une) (problem|probleme|souci|issue)$)\b",
     ) and _known_product(t, names):
-        return intent("can_take", product=_known_product(t, names))
+        return intent("can_take", product=_subject_product(t, names))
     if (
         (question or _any(t, r"^(is|are|est ce|would|could|will|can)\b"))
         and _any(
@@ -1834,6 +1906,13 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     match = re.search(named_for, t)
     if question and match and match["product"] in names:  # "amlodipine = pour la tension ?"
         return intent("treatment.purpose", product=match["product"])
+    what_kind = (
+        r"^(is|are|est ce que|c est) (the |my |le |la |l |mon |ma )?(?P<product>\w+( \w+)?) "
+        r"(est )?(a|an|un|une|some|du|de la) \w+"
+    )
+    match = re.search(what_kind, t)
+    if question and match and match["product"] in names:  # "is eliquis a blood thinner?"
+        return intent("treatment.purpose", product=match["product"])
     prescriber = (
         r"\b(qui (m )?a prescrit|qui me l a prescrit|quel (medecin|docteur) (m )?a prescrit|"
         r"prescrit par qui|who prescribed|which doctor prescribed|who gave me|qui m a donne|"
@@ -1841,6 +1920,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"quel (medecin|docteur)|doctor that|doctor who|(which|what) (physician|gp)|"
         r"physician prescribed|"
         r"(which|what) doctor (gave|prescribed|put)|doctor gave me|"
+        r"(which|what|quel|quelle) (doctor|doc|physician|gp|specialist|medecin|docteur|"
+        r"specialiste) (\w+ )?(wrote|signed|issued|made|ordered|gave|prescribed|put|a fait|"
+        r"a signe|a ecrit|a redige)|"
+        r"^(did|was it|is it) (my|the|a) (\w+ )?(doctor|doc|gp|specialist|physician|"
+        r"\w+ologist|\w+ologue) (who )?(prescribe|prescribed|give|gave|put)|"
         r"qui (m )?a (fait|signe|redige|ecrit) (l |mon |ma |cette )?(ordo|ordonnance)|"
         r"qui a signe|who (wrote|signed|issued|made)|"
         r"(quel|which|what) (toubib|doc|generaliste|specialiste|gp)|"
@@ -1908,7 +1992,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         )
     ):
         product = _known_product(t, names) or _product_after(t, purpose, names)
-        if product is not None and not find_lab_test(product or ""):
+        declared = not question and _any(t, DECLARATIVE) and find_condition(t) is not None
+        if product is not None and not find_lab_test(product or "") and not declared:
             return intent("treatment.purpose", product=product)
     started = (
         r"\b(quand (ai je|j ai|est ce que j ai) commence|depuis quand|when did i (start|begin)|"
@@ -1918,6 +2003,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"when (was|were|did) .* (started|start|begun|begin|prescribed first)|"
         r"date de debut|how long|depuis combien|first take|first took|first start|"
         r"premiere fois|(what|which) (date|day|year|month) did i (start|begin)|"
+        r"(what|which) (date|day|year|month) (did|was|were) i (\w+ )?(go|get|put|started|"
+        r"begin|start|first)|"
         r"(quelle|en quelle) (date|annee) (ai je|j ai) (commence|debute)|"
         r"ca fait (longtemps|combien de temps|combien d annees|combien de mois)|"
         r"depuis (longtemps|combien|quelle date|quelle annee)|il y a combien de temps|"
@@ -1952,7 +2039,10 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"taken off|fini l|fini les|fini mon|fini ma|termine le|termine la|termine l|"
         r"(done|finished|through) with|i m done|j en ai fini avec|"
         r"(traitement|cure) (termine|terminee|fini|finie|arrete)|"
-        r"(treatment|course) (finished|over|done|completed|ended)|finished (my|the) course|"
+        r"(traitement|cure|course|treatment) (d|de|du|of) (\w+ ){1,2}(est |is )?(termine|"
+        r"terminee|fini|finie|arrete|over|done|finished|complete|completed)|"
+        r"(treatment|course) (finished|over|done|completed|complete|ended)|"
+        r"finished (my|the) course|"
         r"(came|come|coming|got|get|went|go|been) off|"
         r"(stopped|discontinued|cancelled|canceled|a arrete|a stoppe|a supprime) "
         r"(my|mon|ma|mes|le|la|l|the|his|her)|"
@@ -1962,7 +2052,17 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     negated_now = _any(t, r"\b(don t take|do not take|not taking)\b") and not _any(
         t, r"\b(anymore|any more|no more)\b"
     )
-    if _any(t, stop) and not _any(t, r"\b(quand|when|pourquoi|why)\b") and not negated_now:
+    listed = _known_product(t, names) is None and _any(
+        t,
+        r"\b(prescriptions|meds|medicaments|medocs|medications|treatments|traitements|pills|"
+        r"drugs|medicines|cachets)\b",
+    )  # "old prescriptions i don't take anymore": a list, not one product stopped
+    if (
+        _any(t, stop)
+        and not _any(t, r"\b(quand|when|pourquoi|why)\b")
+        and not negated_now
+        and not listed
+    ):
         product = _product_after(
             t, stop + r"(\s+(de prendre|taking|prendre|mon|ma|my|with))?", names
         ) or _known_product(t, names)
@@ -2005,7 +2105,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"je fais des|j ai des|i suffer|"
         r"(dealing|living|struggling|coping|battling|diagnosed) with|i battle|"
         r"je (vis|lutte|me bats) (avec|contre)|je me soigne pour|i m being treated for|"
-        r"i ve had|i have had|j ai eu|"
+        r"i ve had|i have had|j ai eu|je soigne|je traite|i m treating|i treat|"
         r"diagnosed with|je souffre d|je souffre de|i suffer from|atteint de|atteinte d|"
         r"" + DIAGNOSIS + r")\b"
     )
@@ -2068,7 +2168,15 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             r"c est le moment|il est temps|time for|temps de|when should i|pour quand|"
             r"behind|late|a renouveler|renew|expire|expired|expires|when is .* due|coming up|"
             r"a venir)\b",
-        ):
+        ) or (
+            _any(t, r"\b(rappel|rappels|booster|boosters)\b")
+            and _any(t, r"\b(quand|when|date)\b")
+            and not _any(
+                t,
+                r"\b(dernier|derniere|last|fait|eu|recu|had|got|did|was|c etait|date de quand|"
+                r"previous|precedent)\b",
+            )
+        ):  # "c'est quand le rappel tétanos": the next one
             return intent("vaccines.due", vaccine=vaccine)
         return intent("vaccines.list", vaccine=vaccine, start=start, end=end)
 
@@ -2077,6 +2185,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"i am on|je suis sous|on m a prescrit|le medecin m a prescrit|my doctor prescribed|"
         r"j ai commence|je viens de commencer|i started|i just started|started taking|"
         r"i was prescribed|on m a mis sous|je suis passe a|je suis passee a|i use|i m using|"
+        r"je me pique|je me injecte|de me (prescrire|donner|mettre sous)|m ont prescrit|"
+        r"m a ete prescrit|je commence|je vais commencer|je dois commencer|i m starting|"
+        r"i start|i ll start|i will start|(i ve |i have )?been (taking|on|using)|"
         r"j utilise|i am using|i inject|je m injecte|je me fais|^started|^began|^commence|"
         r"m a prescrit|prescribed me|put me on|m a mis sous|just started|(re)?started on|"
         r"vient de commencer|viens de commencer|"
@@ -2093,10 +2204,17 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         if product is not None and product not in FILLERS:
             return intent("state.treatment", product=product)
     posology = (
-        r"^(on |sous |now on |maintenant sous )?(?P<product>\S+( \S+)?) (\d|un |une |one |two |"
-        r"deux |demi |half |(matin|soir|midi|morning|evening|night|daily|nightly|weekly)\b)"
+        r"^(on |sous |now on |maintenant sous )?(?P<product>{}) (\d|un |une |one |two |deux |"
+        r"demi |half |(matin|soir|midi|morning|evening|night|daily|nightly|weekly)\b)"
     )
-    match = re.search(posology, t)
+    match = next(  # the name in one word, else in two ("vitamine d 1000 ui")
+        (
+            m
+            for m in (re.search(posology.format(w), t) for w in (r"\S+", r"\S+ \S+"))
+            if m and m["product"] in names
+        ),
+        None,
+    )
     if (
         match
         and not question
@@ -2132,8 +2250,23 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     ):
         test = find_lab_test(t)
         results = test or _any(t, r"\b(results|resultats)\b")
-        if not (results and not doc_word and kind == "lab_report" and start is None):
+        active = _any(t, r"\b(active|current|ongoing|en cours|actuelles?|actuels?)\b")
+        if not (results and not doc_word and kind == "lab_report" and start is None) and not (
+            active and kind == "prescription" and not doc_word and start is None
+        ):
             return intent("documents.show", kind=kind, start=start, end=end)
+    day = find_date(t, today)
+    if (
+        kind in ("prescription", "lab_report")
+        and day is not None
+        and start == end
+        and not _any(t, r"\b(what|which|quoi|quel|quels|quelle|quelles|qu|combien|how)\b")
+    ):  # one document named by its day: "l'ordonnance du 12 février"
+        return intent("documents.show", kind=kind, start=start, end=end)
+    if _any(
+        t, r"^(le|la|l|the|my|mon|ma) (pdf|scan|photo|copie|copy|original|fichier|file)\b"
+    ) and (kind or _any(t, r"\b(analyses|prise de sang|bilan|blood test|labs?|lab results)\b")):
+        return intent("documents.show", kind=kind or "lab_report", start=start, end=end)
 
     held = (
         r"\b(as tu|tu as|t as|avez vous|do you have|have you got|you have|you got|en stock|"
@@ -2152,6 +2285,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"changed|change over|trending|going|monte|baisse|augmente|diminue|remonte|"
         r"rising|falling|increasing|decreasing|improving|improved|better or worse|"
         r"mieux ou|s ameliore|empire|went up|gone up|went down|gone down|"
+        r"getting (better|worse|higher|lower)|(is|are) (it |they )?(better|worse)|worsening|"
+        r"s aggrave|de mieux en mieux|de pire en pire|plus haut qu|plus bas qu|"
         r"over the (years|months)|through the years|year (on|over|to|after) year|"
         r"au fil des|d annee en annee|sur (les|plusieurs) (dernieres )?(annees|ans|mois)|"
         r"depuis des (annees|ans|mois)|for years)\b"
@@ -2163,6 +2298,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"trop elevee|trop elevees|elevated|too high|too low|inquietants?|inquietantes?|"
         r"worrying|concerning|worried|flagged|en dehors|dehors des normes|"
         r"out of the normal|not normal|outside|a surveiller|problem|problems|probleme|problemes|"
+        r"normal|normale|ok|fine|correct|corrects|correctes|"
         r"wrong|sont (bonnes|bons)|all good|good or bad|ok ou pas|off|"
         r"high or low|haut ou bas|in range|dans les normes|normaux|normales|"
         r"(n )?(allait|allaient|va|vont) pas|cloche|clochait|went wrong|(isn t|wasn t|not) right|"
@@ -2205,6 +2341,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             r"\b(pris|prenais|took|was taking|did i take|avais|ancien|anciens|anciennes|passes|"
             r"passe|precedent|precedents|before|avant|previous|past|earlier|history|historique|"
             r"had|j ai eu|fini|finis|termines|stopped|arretes|former|old|donne|given|gave|"
+            r"vieux|vieilles|vieille|older|avait|avais|m avait|prior|lately finished|"
             r"(ne )?(prends|prend|prenons) plus|no longer|not anymore|any ?more|plus maintenant|"
             r"used to|avant|autrefois|n est plus|plus sous)\b",
         )

@@ -221,6 +221,32 @@ TODAY = date(2026, 3, 10)
         # misspelt drug names matched on their spelling key; singular allergens
         ("a quoi sert le kardegique", "treatment.purpose", {"product": "kardegic"}),
         ("allergic to egg", "state.allergy", {"product": "eggs"}),
+        # round 14: statements ("je me pique à", "vient de me prescrire", "been taking"), a
+        # posology after a one-word name, a course "est terminée", a condition being treated
+        ("je me pique au lantus chaque soir", "state.treatment", {"product": "lantus"}),
+        ("le cardiologue vient de me prescrire du tahor", "state.treatment", {"product": "tahor"}),
+        ("been taking zoloft for a week", "state.treatment", {"product": "zoloft"}),
+        ("kardegic 75 le midi", "state.treatment", {"product": "kardegic"}),
+        ("le traitement de doliprane est fini", "state.stop", {"product": "doliprane"}),
+        ("je soigne mon asthme", "state.condition", {"condition": "asthma"}),
+        # can-take: interactions, "off limits", "problem with"; the product asked about first
+        ("does ibuprofen interact with my meds", "can_take", {"product": "ibuprofen"}),
+        ("aspirin with my eliquis, a problem?", "can_take", {"product": "aspirin"}),
+        # "is X a Y?" asks what it is; a list of treatments no longer taken is past treatments
+        ("is ramipril a beta blocker?", "treatment.purpose", {"product": "ramipril"}),
+        ("old meds i don't take anymore", "treatments.past", {}),
+        # one document named by its day, "le pdf de"; active prescriptions are current treatments
+        (
+            "the lab report from february 2nd",
+            "documents.show",
+            {"kind": "lab_report", "start": date(2026, 2, 2)},
+        ),
+        ("my current prescriptions please", "treatments.current", {}),
+        # the next booster's date is due; "getting better" is a trend; "normal?" out of range
+        ("le rappel coqueluche c'est quand", "vaccines.due", {"vaccine": "pertussis"}),
+        ("is my ldl getting worse", "labs.trend", {"test": "ldl"}),
+        ("are my labs normal?", "labs.out_of_range", {}),
+        ("je pige rien à ce bot", "help", {}),
         (
             "je me fais une injection de lantus le soir",
             "state.treatment",

@@ -84,6 +84,8 @@ _SECTION = re.compile(
     r"COAGULATION|ENDOCRINOLOGY|FUNCTION)\b"
 )
 _GLUED = re.compile(r"^[°:;]+")
+_AS_DIGIT = {"A": "4", "O": "0", "I": "1", "l": "1", "S": "5", "B": "8"}
+_LETTER_DIGIT = re.compile(r"(?<![\w.,])[AOIlSB](?=\d)")
 _EDGE_JUNK = re.compile(r"^[\s|!\[\]{}]+")
 # A photo's page edge read as one stray mark before the test name: "4 TCMH", "x Hématocrite".
 _LEAD_JUNK = re.compile(r"^\s*(?:[^\sA-Za-zÀ-ÿ(<>]{1,2}|[A-Za-zÀ-ÿ])\s+(?=[A-Za-zÀ-ÿ]{3,})")
@@ -269,9 +271,10 @@ def _read_row_by_columns(line: Line, text: str, columns: _Columns) -> _Row | Non
         row = _Row(name, None, None, None, None, None, (0, 0))
     unit_text = text[unit_at:range_at].strip()
     range_text = text[range_at:].strip()
-    spill = re.match(r"^([^\d<>(≤≥\s]+)\s*(.*)$", range_text)
+    spill = re.match(r"^([^\d<>(≤≥\s]+)\s*(.*)$", _letters_as_digits(range_text))
     if spill:  # a long unit running into the range column ("mL/min/1,73 | m² > 60")
-        unit_text, range_text = f"{unit_text} {spill.group(1)}".strip(), spill.group(2)
+        unit_text = f"{unit_text} {range_text[: spill.end(1)]}".strip()
+        range_text = range_text[spill.start(2) :]
     operator = re.search(r"\s*([<>≤≥]=?)$", unit_text)
     if operator:  # "m²>" glued in the unit column: the operator opens the range
         unit_text = unit_text[: operator.start()]
@@ -314,8 +317,15 @@ def _range_misread(reference: ReferenceRange) -> bool:
     return written != [b for b in (reference.low, reference.high) if b is not None]
 
 
+def _letters_as_digits(text: str) -> str:
+    """A letter OCR read for the first digit of a number (``A0 - 130`` for ``40 - 130``) put
+    back; the range then differs from its text and is asked back."""
+    return _LETTER_DIGIT.sub(lambda found: _AS_DIGIT[found.group(0)], text)
+
+
 def _range(text: str) -> tuple[ReferenceRange | None, int]:
     """The reference range at the start of ``text`` and where it ends."""
+    written, text = text, _letters_as_digits(text)  # same length: spans hold in both
     pair = _RANGE_PAIR.match(text)
     if pair:
         low_text = pair.group("low") or pair.group("low2")
@@ -325,14 +335,16 @@ def _range(text: str) -> tuple[ReferenceRange | None, int]:
         if low is not None and high is not None and low > high:
             low = _mark_read_as_digit(low_text, high_text, high)
         if low is not None and high is not None and low <= high:
-            return ReferenceRange(low=low, high=high, text=pair.group(0).strip()), pair.end()
+            shown = written[pair.start() : pair.end()].strip()
+            return ReferenceRange(low=low, high=high, text=shown), pair.end()
     bound = _RANGE_BOUND.match(text)
     if bound:
         number = parse_number(bound.group("num").replace(":", "."))
+        shown = written[bound.start() : bound.end()].strip()
         op = bound.group("op").lower()
         if op.startswith(("<", "≤", "inf")):
-            return ReferenceRange(high=number, text=bound.group(0).strip()), bound.end()
-        return ReferenceRange(low=number, text=bound.group(0).strip()), bound.end()
+            return ReferenceRange(high=number, text=shown), bound.end()
+        return ReferenceRange(low=number, text=shown), bound.end()
     return None, 0
 
 

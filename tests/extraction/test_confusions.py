@@ -178,3 +178,18 @@ def test_unit_that_lost_its_prefix_is_snapped_and_asked_back(row, unit):
     (result,) = parse_text(LAB.format(row=row), "lab-m", OPTIONS).lab_results
     assert result.unit == unit
     assert ("unit", "unit_corrected") in {(f.field, f.reason) for f in result.needs_confirmation}
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "Alkaline phosphatase 165 H UI/L A0 - 130 162",  # "4" read as "A"
+        "Phosphatases alcalines 81 UI/L (A0 - 130)",
+    ],
+)
+def test_letter_read_for_the_first_digit_of_a_bound_is_put_back_and_asked(row):
+    (result,) = parse_text(LAB.format(row=row), "lab-n", OPTIONS).lab_results
+    assert result.reference_range is not None
+    assert (result.reference_range.low, result.reference_range.high) == (40, 130)
+    flags = {(f.field, f.reason) for f in result.needs_confirmation}
+    assert ("reference_range", "ocr_corrected") in flags

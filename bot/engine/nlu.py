@@ -1842,7 +1842,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         product = _product_after(
             t,
             r"\b(rappels?|reminders?|alarmes?|notifications?|me rappeler|reminding me)\s+"
-            r"(du|de|de la|d|des|pour|for|about|of|sur|le|la|les|l)",
+            r"(du|de|de la|d|des|pour|for|about|of|sur|le|la|les|l)\b",
             names,
         ) or _known_product(t, names)
         return intent("reminders.pause", product=product)

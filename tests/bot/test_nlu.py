@@ -62,6 +62,7 @@ TODAY = date(2026, 3, 10)
         ("quelle est la capitale du Pérou ?", "unknown", {}),
         ("arrête les rappels du Doliprane", "reminders.pause", {"product": "doliprane"}),
         ("stop the Doliprane reminders", "reminders.pause", {"product": "doliprane"}),
+        ("stop les rappels levothyrox", "reminders.pause", {"product": "levothyrox"}),
         ("rappelle-moi de refaire une prise de sang dans 3 mois", "reminders.follow_up", {}),
         ("remind me to redo a blood test in 3 months", "reminders.follow_up", {}),
         ("rappelle-moi mes allergies", "allergies.list", {}),  # no delay: not a follow-up

@@ -13,12 +13,17 @@ PostgreSQL, it measures:
 - insert: one vault storing a confirmed document (one 60 kB page) with 20 lab results and an
   audit entry;
 - load after another instance's write: a second store on the same database inserts such a
-  document, then the first loads everything (its cache refreshes the changed rows only).
+  document, then the first loads everything (its cache refreshes the changed rows only);
+- questions, cold: what one question really loads through the engine's answer functions and
+  their lazy ``Facts`` (current treatments, allergies, vaccinations, documents, one lab test's
+  trend, out-of-range labs), on the cold store. "load" is the vault's open, commit and record
+  reads (the issue's target); "answer" adds the answer's own work (the trend's chart).
+  ``--questions`` measures only these, interleaved with the cold load of every kind.
 
 The reference run is the same code on a second database whose ``Sealer`` is replaced by an
 identity (payloads stored as plaintext JSON): the ratio is the encryption overhead.
 
-    .venv/bin/python -m bench store [--scale 1.0] [--runs 15]
+    .venv/bin/python -m bench store [--scale 1.0] [--runs 11] [--questions]
 """
 
 from __future__ import annotations
@@ -32,12 +37,22 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
 
+from bot.engine.answers import allergies as allergy_answers
+from bot.engine.answers import documents as document_answers
+from bot.engine.answers import labs as lab_answers
+from bot.engine.answers import treatments as treatment_answers
+from bot.engine.answers import vaccines as vaccine_answers
+from bot.engine.answers.common import Facts
+from bot.engine.replies import Reply
+from bot.i18n import Translator, translator
 from store import (
+    Allergy,
     AuditAction,
     Document,
     DocumentKind,
@@ -52,9 +67,11 @@ from store import (
     RecordStatus,
     ReferenceRange,
     Store,
+    Vaccination,
     open_store,
 )
 from store.crypto import Sealer
+from store.vault import Vault
 
 USER = 424242
 LABS = [
@@ -81,9 +98,11 @@ DRUGS = [
 ]
 
 
-def _history(
-    rng: random.Random, scale: float
-) -> tuple[list[Medication], list[LabResult], list[Document]]:
+History = tuple[list[Medication], list[LabResult], list[Document], list[Any]]
+"""Medications, lab results, documents, and the few allergies and vaccinations."""
+
+
+def _history(rng: random.Random, scale: float) -> History:
     start = date(2016, 1, 1)
     n_docs, n_meds, n_labs = int(500 * scale), int(2000 * scale), int(20000 * scale)
     documents = [
@@ -134,7 +153,20 @@ def _history(
                 status=RecordStatus.CONFIRMED,
             )
         )
-    return medications, labs, documents
+    others: list[Any] = [
+        Allergy(substance=s, status=RecordStatus.CONFIRMED)
+        for s in ("Pénicilline", "Arachide", "Pollen", "Iode", "Latex", "Aspirine")
+    ]
+    others += [
+        Vaccination(
+            product=("Boostrixtetra", "Vaxigrip", "Comirnaty", "Pneumovax")[i % 4],
+            date=start + timedelta(days=60 * i),
+            provenance=Provenance(document_id=documents[i % n_docs].id, confidence=0.9),
+            status=RecordStatus.CONFIRMED,
+        )
+        for i in range(60)
+    ]
+    return medications, labs, documents, others
 
 
 @contextmanager
@@ -150,11 +182,16 @@ def plaintext() -> Iterator[None]:
 
 
 def _fill(
-    store: Store, meds: list[Medication], labs: list[LabResult], docs: list[Document]
+    store: Store,
+    meds: list[Medication],
+    labs: list[LabResult],
+    docs: list[Document],
+    others: Sequence[Any] = (),
 ) -> None:
     with store.vault(USER) as vault:
         for document in docs:
             vault.add_document(document)
+        vault.save_all(list(others))
     for chunk in range(0, len(labs), 5000):
         with store.vault(USER) as vault:
             vault.save_all(labs[chunk : chunk + 5000])
@@ -215,6 +252,56 @@ def _decrypt_only(store: Store) -> tuple[int, float]:
         return len(rows), (time.perf_counter() - started) * 1000
 
 
+TODAY = date(2026, 1, 15)
+QUESTIONS: dict[str, Callable[[Facts, Translator], list[Reply]]] = {
+    "q:treatments": lambda f, tr: treatment_answers.current(f, tr, TODAY),
+    "q:allergies": lambda f, tr: allergy_answers.listing(f, tr),
+    "q:vaccinations": lambda f, tr: vaccine_answers.listing(f, tr),
+    "q:documents": lambda f, tr: document_answers.listing(f, tr, None),
+    "q:trend": lambda f, tr: lab_answers.trend(f, tr, "hba1c", None, None),
+    "q:out_of_range": lambda f, tr: lab_answers.out_of_range(f, tr, None, None),
+}
+"""The routes' answer functions for each question family (``bot.engine.routes``)."""
+
+
+class _TimedVault:
+    """A vault whose record reads are timed: what a question's ``Facts`` really loads."""
+
+    def __init__(self, vault: Vault) -> None:
+        self._vault = vault
+        self.spent = 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._vault, name)
+
+    def records(self, kind: type[Any]) -> list[Any]:
+        started = time.perf_counter()
+        try:
+            return self._vault.records(kind)
+        finally:
+            self.spent += time.perf_counter() - started
+
+    def list_documents(self, *, with_pages: bool = False) -> list[Document]:
+        started = time.perf_counter()
+        try:
+            return self._vault.list_documents(with_pages=with_pages)
+        finally:
+            self.spent += time.perf_counter() - started
+
+
+def _ask(store: Store, question: str, tr: Translator) -> tuple[float, float, list[Reply]]:
+    """Milliseconds loading (vault open, reads, commit) and answering in all, and the replies."""
+    started = time.perf_counter()
+    with store.vault(USER) as vault:
+        opened = time.perf_counter()
+        timed = _TimedVault(vault)
+        replies = QUESTIONS[question](Facts(cast(Vault, timed)), tr)
+        answered = time.perf_counter()
+    ended = time.perf_counter()
+    load = (opened - started) + timed.spent + (ended - answered)
+    return load * 1000, (ended - started) * 1000, replies
+
+
 NAMES = {
     "cold": "load-all (cold)",
     "cold_rows": "cold, rows (no snap.)",
@@ -223,6 +310,12 @@ NAMES = {
     "insert": "insert doc + 20 labs",
     "warm_after_insert": "load-all after writes",
     "refresh": "load, other wrote",
+    "q:treatments": "Q current treatments",
+    "q:allergies": "Q allergies",
+    "q:vaccinations": "Q vaccinations",
+    "q:documents": "Q documents",
+    "q:trend": "Q one lab test trend",
+    "q:out_of_range": "Q out-of-range labs",
 }
 
 
@@ -235,8 +328,9 @@ def _stats(times: list[float]) -> tuple[float, float]:
 class _Side:
     """One database with its stores: encrypted, or the plaintext reference."""
 
-    def __init__(self, url: str, key: bytes, history: tuple, plain: bool) -> None:
+    def __init__(self, url: str, key: bytes, history: History, plain: bool) -> None:
         self.plain = plain
+        self.tr = translator("fr")
         self.rng = random.Random(7)
         with self.mode():
             self.writer = open_store(url, key)
@@ -248,7 +342,10 @@ class _Side:
             self.other = open_store(url, key, cache_profiles=0)
             self.count = sum(len(kind) for kind in _load_all(self.cold_store))
             _load_all(self.writer)
+            for question in QUESTIONS:  # first-use imports (charts, safety) are not a load
+                _ask(self.cold_store, question, self.tr)
         self.times: dict[str, list[float]] = {}
+        self.answer_times: dict[str, list[float]] = {}
 
     def mode(self) -> contextlib.AbstractContextManager[None]:
         return plaintext() if self.plain else contextlib.nullcontext()
@@ -257,6 +354,13 @@ class _Side:
         if name == "refresh":  # another instance writes first (not timed)
             with self.mode():
                 _insert_document(self.other, self.rng)
+        if name in QUESTIONS:
+            with self.mode():
+                load, total, replies = _ask(self.cold_store, name, self.tr)
+            assert replies, name
+            self.times.setdefault(name, []).append(load)
+            self.answer_times.setdefault(name, []).append(total)
+            return
         action: Callable[[], object] = {
             "cold": lambda: _load_all(self.cold_store),
             "cold_rows": lambda: _load_all(self.rows_store),
@@ -280,7 +384,7 @@ class _Side:
 
 
 def _measure(
-    new_url: Callable[[], str], key: bytes, history: tuple, runs: int
+    new_url: Callable[[], str], key: bytes, history: History, runs: int, questions_only: bool
 ) -> tuple[_Side, _Side]:
     """Encrypted and plaintext sides, each operation alternated between them (fair under load)."""
     encrypted = _Side(new_url(), key, history, plain=False)
@@ -291,14 +395,18 @@ def _measure(
             f"filled in {side.fill_s:.1f} s)",
             flush=True,
         )
-    for names, repeat in (
+    phases: list[tuple[tuple[str, ...], int]] = [
         (("cold", "cold_rows"), runs),  # interleaved: snapshot against rows under the same load
+        (tuple(QUESTIONS), runs),
         (("warm",), runs * 4),
         (("insert",), runs * 2),
         (("warm_after_insert",), runs),
         (("refresh",), runs),
         (("cold_after_writes",), runs),
-    ):
+    ]
+    if questions_only:  # each question beside the cold load of every kind, same load
+        phases = [(("cold", *QUESTIONS), runs)]
+    for names, repeat in phases:
         for _ in range(repeat):
             for name in names:
                 encrypted.run(name)
@@ -365,11 +473,15 @@ def main() -> int:
         "--scale", type=float, default=float(os.environ.get("CARNET_BENCH_SCALE", "1.0"))
     )
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument(
+        "--questions", action="store_true", help="only cold load-all and the question families"
+    )
     args = parser.parse_args()
     history = _history(random.Random(1), args.scale)
     print(
         f"store: {len(history[0])} medications, {len(history[1])} lab results, "
-        f"{len(history[2])} documents; {args.runs} cold runs; "
+        f"{len(history[2])} documents, {len(history[3])} allergies and vaccinations; "
+        f"{args.runs} cold runs; load average {os.getloadavg()[0]:.1f}; "
         "each operation alternates with the reference",
         flush=True,
     )
@@ -377,18 +489,25 @@ def main() -> int:
     with _databases(os.environ.get("CARNET_TEST_DATABASE_URL")) as backends:
         for backend, new_url in backends:
             print(f"-- {backend}", flush=True)
-            encrypted, plain = _measure(new_url, key, history, args.runs)
+            encrypted, plain = _measure(new_url, key, history, args.runs, args.questions)
             print(
                 f"{backend:<10} {'operation':<22} {'median ms':>10} {'p99 ms':>8} "
-                f"{'plain med':>10} {'ratio':>6}"
+                f"{'plain med':>10} {'ratio':>6} {'answer med/p99':>15}  target 50/150"
             )
             for name in NAMES:
+                if name not in encrypted.times:
+                    continue
                 med, p99 = _stats(encrypted.times[name])
                 ref, _ = _stats(plain.times[name])
                 label = NAMES[name]
+                answer = ""
+                if name in encrypted.answer_times:
+                    a_med, a_p99 = _stats(encrypted.answer_times[name])
+                    answer = f"{a_med:.1f}/{a_p99:.1f}"
+                verdict = "meets" if med <= 50 and p99 <= 150 else "misses"
                 print(
                     f"{backend:<10} {label:<22} {med:>10.1f} {p99:>8.1f} {ref:>10.1f} "
-                    f"{med / ref:>5.2f}x",
+                    f"{med / ref:>5.2f}x {answer:>15}  {verdict}",
                     flush=True,
                 )
         rows, spent = _decrypt_only_fresh(key, backends, args.scale)

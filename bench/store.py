@@ -504,7 +504,9 @@ def main() -> int:
                 if name in encrypted.answer_times:
                     a_med, a_p99 = _stats(encrypted.answer_times[name])
                     answer = f"{a_med:.1f}/{a_p99:.1f}"
-                verdict = "meets" if med <= 50 and p99 <= 150 else "misses"
+                verdict = ""  # the target is for what a question loads cold
+                if name == "cold" or name in QUESTIONS:
+                    verdict = "meets" if med <= 50 and p99 <= 150 else "misses"
                 print(
                     f"{backend:<10} {label:<22} {med:>10.1f} {p99:>8.1f} {ref:>10.1f} "
                     f"{med / ref:>5.2f}x {answer:>15}  {verdict}",

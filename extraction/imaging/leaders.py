@@ -22,6 +22,7 @@ _DRIFT = 0.2  # text heights: the dots of one run sit on one baseline
 _MIN_RUN = 4.0  # text heights
 _MAX_RUN_HEIGHT = 0.5  # text heights
 _MIN_DOTS = 5
+_LETTER_SHARE = 0.25  # of the marks twice the text height handed in: that was a dot's height
 
 
 def _runs(boxes: NDArray[np.int32], height: float) -> list[list[int]]:
@@ -62,6 +63,12 @@ def find_leaders(gray: NDArray[np.uint8], text_height: float | None) -> NDArray[
         gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
     )
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    # Many leaders make the dots the median mark, so the page's text height handed in can be the
+    # dots' height: when a good share of the marks are twice as tall, they are the letters.
+    heights = stats[1:, cv2.CC_STAT_HEIGHT][stats[1:, cv2.CC_STAT_AREA] >= 6]
+    letters = heights[heights >= 2 * height]
+    if len(letters) >= _MIN_DOTS and len(letters) >= _LETTER_SHARE * len(heights):
+        height = float(np.median(letters))
     small = (
         (stats[:, cv2.CC_STAT_HEIGHT] <= _DOT_HEIGHT * height)
         & (stats[:, cv2.CC_STAT_WIDTH] <= _DOT_WIDTH * height)

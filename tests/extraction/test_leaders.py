@@ -44,3 +44,19 @@ def test_a_page_without_leaders_is_unchanged():
     cleaned, count = remove_leaders(page, TEXT_HEIGHT)
     assert count == 0
     assert cleaned is page
+
+
+def test_leaders_are_found_when_the_text_height_measured_is_the_dots():
+    # a page of many leaders: the median mark is a dot, so the height handed in is a dot's
+    page = np.full((400, 1400), 250, dtype=np.uint8)
+    for row in range(4):
+        y = 60 + 90 * row
+        text = "Hematocrite totale"
+        cv2.putText(page, text, (20, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 20, 2, cv2.LINE_AA)
+        for x in range(330, 750, 12):
+            cv2.circle(page, (x, y - 2), 2, 20, -1)
+        cv2.putText(page, "35.8 %", (780, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 20, 2, cv2.LINE_AA)
+    mask = find_leaders(page, 5.0)
+    assert mask[40:70, 330:750].any(axis=0).mean() > 0.2
+    assert not mask[:, :310].any()
+    assert not mask[:, 770:].any()

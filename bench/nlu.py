@@ -44,7 +44,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.engine import nlu, nlu_fallback
+from bot.engine import lexicon, nlu, nlu_fallback
 from bot.engine.nlu import Intent, normalize, understand
 
 CASES = Path(__file__).with_name("nlu_cases.json")
@@ -63,6 +63,18 @@ def _slot(intent: Intent, name: str) -> str | None:
     if value is None:
         return None
     return value.isoformat() if isinstance(value, date) else normalize(str(value))
+
+
+def _same_drug(found: str | None, expected: str) -> bool:
+    """One lexicon drug in its French or English spelling ("metformine" / "metformin"): the
+    lexicon lists both, and which one the user typed is not an understanding error."""
+    wanted = normalize(expected)
+    return (
+        found is not None
+        and found in lexicon.DRUGS
+        and wanted in lexicon.DRUGS
+        and found.removesuffix("e") == wanted.removesuffix("e")
+    )
 
 
 def score(cases: list[dict[str, Any]], today: date) -> dict[str, Any]:
@@ -88,7 +100,7 @@ def score(cases: list[dict[str, Any]], today: date) -> dict[str, Any]:
             for key in keys:
                 groups[key]["slots"] += 1
             found = _slot(got, name)
-            if found == normalize(expected) or found == expected:
+            if found == normalize(expected) or found == expected or _same_drug(found, expected):
                 slots_ok += 1
                 for key in keys:
                     groups[key]["slots_ok"] += 1

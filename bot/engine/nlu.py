@@ -515,6 +515,36 @@ CUES = frozenset(
 
 RULE_WORDS = frozenset(
     [
+        # round 15 rule words: classes of drugs, endings, trends, help
+        "statine",
+        "statines",
+        "statin",
+        "statins",
+        "anticoagulant",
+        "anticoagulants",
+        "antidepresseur",
+        "antidepresseurs",
+        "antidepressant",
+        "antidepressants",
+        "painkiller",
+        "painkillers",
+        "antidouleur",
+        "antidouleurs",
+        "antalgique",
+        "antalgiques",
+        "thinner",
+        "thinners",
+        "discontinued",
+        "bouge",
+        "bouger",
+        "varie",
+        "moved",
+        "shifted",
+        "flags",
+        "lesquels",
+        "stuff",
+        "avaler",
+        "swallow",
         # round 13-14 rule words
         "aggrave",
         "application",
@@ -906,6 +936,7 @@ COMMON = frozenset(
         # everyday words the corrector must leave alone (a one-letter slip away from a cue)
         "coeur",
         "heart",
+        "ever",
         "poumons",
         "lungs",
         "estomac",
@@ -1332,6 +1363,10 @@ SLANG: dict[str, str] = {
     "lannee": "l annee",
     "ty": "thank you",
     "mrc": "merci",
+    "qand": "quand",
+    "usd": "used",
+    "pren": "prends",
+    "prens": "prends",
 }
 """SMS spellings and contractions (FR/EN) read as the words they stand for."""
 PARTICIPLES = frozenset(
@@ -1705,7 +1740,8 @@ QUESTION_WORDS = (
 TREATMENT_WORDS = (
     r"\b(traitements?|medicaments?|medocs?|medications?|meds|medicines?|pills?|cachets?|"
     r"comprimes?|gelules?|tablets?|capsules?|med list|meds? list|antibiotiques?|antibiotics?|"
-    r"ordonnances?|prescriptions?|drugs?|"
+    r"ordonnances?|prescriptions?|drugs?|statines?|statins?|anticoagulants?|antidepresseurs?|"
+    r"antidepressants?|painkillers?|antidouleurs?|antalgiques?|blood thinners?|"
     r"treatments?|piluliers?|pill ?box(es)?|pill (organiser|organizer)|dosette|"
     r"(currently|now|presently) prescribed|am i prescribed|should i be (taking|on)|"
     r"(did|has|have) (the|my) (doctor|gp|doc|medecin|docteur) (give|gave|given|prescribe)|"
@@ -1729,7 +1765,9 @@ HELP_ALONE = r"^(aide|help|au secours|\?|menu|commandes|commands)( moi| me| plea
 HELP_ASKED = (
     r"\b(que (sais|peux) tu faire|(sais|peux) tu faire|tu (sais|peux) faire|"
     r"tu sers a quoi|what can you do|how does (it|this) work|"
-    r"tu fais quoi|what do you do|what are you|qui es tu|who are you|comment je t utilise|"
+    r"(what|how) can you help( me)?( with)?|(en|a) quoi (tu peux|peux tu) m aider|"
+    r"tu fais quoi(?! (ce|cette|demain|aujourd|this|tonight|today|le week|pendant))|"
+    r"what do you do|what are you|qui es tu|who are you|comment je t utilise|"
     r"how to use you|how do i use you|"
     r"comment ca marche|comment t utiliser|how do i use|what do you do|"
     r"comment tu (marches?|fonctionnes?|t utilises?)|tu (marches?|fonctionnes?) comment|"
@@ -1861,6 +1899,12 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"(prends|prendre|prenais)\b|"
         r"\b(problem|issue|risk|danger|ok|safe|bad) if i (take|took|use|have)\b"
     )
+    if (
+        question
+        and _any(t, r"\b(je peux|puis je|on peut|can i|may i|could i|i can)$")
+        and _known_product(t, names)
+    ):  # "le smecta je peux ?": the product first, the asking last
+        return intent("can_take", product=_known_product(t, names))
     if _any(t, can_take) and not _any(t, r"^(when|quand|a quelle heure|what time)\b"):
         product = _product_after(t, can_take, names) or _subject_product(t, names)
         return intent("can_take", product=product)
@@ -1910,7 +1954,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"^(is|are|est ce que|c est) (the |my |le |la |l |mon |ma )?(?P<product>\w+( \w+)?) "
         r"(est )?(a|an|un|une|some|du|de la) \w+"
     )
-    match = re.search(what_kind, t)
+    match = re.search(what_kind, t) or re.search(  # "l'eliquis c'est un anticoagulant ?"
+        r"^(le |la |l |the |my |mon |ma )?(?P<product>\w+( \w+)?) (c est|is|it s) "
+        r"(a|an|un|une|du|de la) \w+$",
+        t,
+    )
     if question and match and match["product"] in names:  # "is eliquis a blood thinner?"
         return intent("treatment.purpose", product=match["product"])
     prescriber = (
@@ -2007,7 +2055,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"begin|start|first)|"
         r"(quelle|en quelle) (date|annee) (ai je|j ai) (commence|debute)|"
         r"ca fait (longtemps|combien de temps|combien d annees|combien de mois)|"
-        r"depuis (longtemps|combien|quelle date|quelle annee)|il y a combien de temps|"
+        r"(depuis|since) (longtemps|combien|quelle date|quelle annee|"
+        r"what (date|day|year|month))|il y a combien de temps|"
         r"(been|using|taking|on) (it|\w+ )?(for )?(long|a long time|how long)|"
         r"(how many|combien d) (years|months|weeks|annees|ans|mois|semaines)|"
         r"(commence|debute|started|start|began|begin)\b.*\b(en )?(quelle|what|which) "
@@ -2038,7 +2087,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"made me stop|told me to stop|asked me to stop|m a (arrete|enleve|retire)|took me off|"
         r"taken off|fini l|fini les|fini mon|fini ma|termine le|termine la|termine l|"
         r"(done|finished|through) with|i m done|j en ai fini avec|"
-        r"(traitement|cure) (termine|terminee|fini|finie|arrete)|"
+        r"(traitement|cure|course|treatment) (\w+ ){0,2}(termine|terminee|fini|finie|arrete|"
+        r"over|done|finished|completed)$|c est (fini|termine|terminee|finie)|"
+        r"(is|are) (over|done|finished)$|"
+        r"(doctor|doc|gp|medecin|docteur|toubib|specialist|\w+ologist|\w+ologue) (has |a )?"
+        r"(stopped|discontinued|cancelled|canceled|arrete|stoppe|supprime)|"
         r"(traitement|cure|course|treatment) (d|de|du|of) (\w+ ){1,2}(est |is )?(termine|"
         r"terminee|fini|finie|arrete|over|done|finished|complete|completed)|"
         r"(treatment|course) (finished|over|done|completed|complete|ended)|"
@@ -2146,12 +2199,14 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             r"je me suis fait|fait mon|fait le|fait ma|fait un|i got|i had|i received|"
             r"i did|got my|had my|been vaccinated|was vaccinated|je suis vaccine|"
             r"vaccine contre|vaccinated against|recu mon|recu ma|just (got|had|received|did)|"
-            r"je viens (de faire|de recevoir|d avoir|de me faire)|viens de faire)\b",
+            r"je viens (de faire|de recevoir|d avoir|de me faire)|viens de faire|"
+            r"^(had|got|received|did|took|getting) (the|a|an|my|mon|ma|le|la))\b",
         ) or (  # "rappel tétanos fait", not "mes vaccins faits" (a list)
             _any(t, r"\b(fait|faite|faits|faites|done|recu|recue|received)\b")
             and not _any(t, r"^(mes|les|my|the|all|tous|toutes|liste|list|which|quels)\b")
         )
-        if not question and (done or find_date(t, today) is not None):
+        asked = _any(t, r"^(que|quel|quels|quelle|quelles|which|what|lesquels)\b")
+        if not question and not asked and (done or find_date(t, today) is not None):
             day = find_date(t, today)
             if day is None and _any(t, r"\b(just|viens de|viens d|today|aujourd hui)\b"):
                 day = today
@@ -2227,14 +2282,18 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         )
     ):  # a posology with no verb: "ventoline 2 bouffées si besoin", "on ramipril 5 at night"
         return intent("state.treatment", product=match["product"])
-    if _any(t, statement_cue) and not question:
+    if (
+        _any(t, statement_cue)
+        and not question
+        and not _any(t, r"^(tout ce qu|tout ce que|everything|all (the )?(things|stuff|meds))\b")
+    ):
         product = _product_after(t, statement_cue, names) or _known_product(t, names)
         if product is not None and product not in FILLERS:
             detail = t.split(product, 1)[1].strip() if product in t else None
             return intent("state.treatment", product=product, detail=detail or None)
 
     doc_word = _any(
-        t,
+        re.sub(r"\b(on|in) (file|record)\b", "stored", t),
         r"\b(document|documents|doc|docs|photo|original|scan|pdf|fichier|"
         r"fichiers|file|files|papier|papiers|copie|copy)\b",
     )
@@ -2282,7 +2341,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     trend = (
         r"\b(evolution|evolue|courbe|graphique|graph|graphe|tendance|trend|chart|historique|"
         r"history|over time|au fil|progression|plot|trace|tracer|evolved|evolve|evolving|"
-        r"changed|change over|trending|going|monte|baisse|augmente|diminue|remonte|"
+        r"changed|change over|trending|bouge|a bouge|bouger|varie|moved|shifted|"
+        r"going|monte|baisse|augmente|diminue|remonte|"
         r"rising|falling|increasing|decreasing|improving|improved|better or worse|"
         r"mieux ou|s ameliore|empire|went up|gone up|went down|gone down|"
         r"getting (better|worse|higher|lower)|(is|are) (it |they )?(better|worse)|worsening|"
@@ -2296,7 +2356,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"bad|mauvais|mauvaises|pas bon|pas bons|pas bonne|pas bonnes|pas normal|pas normaux|"
         r"trop haut|trop hauts|trop bas|trop basse|trop basses|trop eleve|"
         r"trop elevee|trop elevees|elevated|too high|too low|inquietants?|inquietantes?|"
-        r"worrying|concerning|worried|flagged|en dehors|dehors des normes|"
+        r"worrying|concerning|worried|flagged|red flags?|flags?|en dehors|dehors des normes|"
         r"out of the normal|not normal|outside|a surveiller|problem|problems|probleme|problemes|"
         r"normal|normale|ok|fine|correct|corrects|correctes|"
         r"wrong|sont (bonnes|bons)|all good|good or bad|ok ou pas|off|"
@@ -2333,7 +2393,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"(current|latest active) (prescription|script)|what am i (\w+ ){0,3}(taking|on)|"
         r"what do i (\w+ )?take|"
         r"je prends quoi|qu est ce que je prends|what i m taking|currently taking|"
-        r"what i take|ce que je prends)\b"
+        r"what i take|ce que je prends|"
+        r"(que|quoi|qu est ce que) (je dois|dois je) (prendre|avaler)|"
+        r"je dois (prendre|avaler) quoi|what (should|must|do) i (need to )?(take|swallow))\b"
     )
     if _any(t, TREATMENT_WORDS) or _known_product(t, names) or _any(t, taking):
         past = _any(
@@ -2343,7 +2405,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             r"had|j ai eu|fini|finis|termines|stopped|arretes|former|old|donne|given|gave|"
             r"vieux|vieilles|vieille|older|avait|avais|m avait|prior|lately finished|"
             r"(ne )?(prends|prend|prenons) plus|no longer|not anymore|any ?more|plus maintenant|"
-            r"used to|avant|autrefois|n est plus|plus sous)\b",
+            r"used to|avant|autrefois|n est plus|plus sous|ever|(ai je|j ai) deja)\b",
         )
         if period is not None and period[0] == period[1] == today:
             period = None

@@ -253,6 +253,24 @@ TODAY = date(2026, 3, 10)
             "state.treatment",
             {"product": "lantus"},
         ),
+        # round 15: endings with no "I" ("c'est fini", "traitement X terminé", the doctor
+        # stopped X); "ever"; a vaccine had with no subject, a listing question with no "?"
+        ("le kardegic c'est terminé", "state.stop", {"product": "kardegic"}),
+        ("cure amoxicilline finie", "state.stop", {"product": "amoxicilline"}),
+        ("the cardiologist discontinued bisoprolol", "state.stop", {"product": "bisoprolol"}),
+        ("did i ever take statins", "treatments.past", {}),
+        ("got a tetanus booster in may", "state.vaccination", {"vaccine": "tetanus"}),
+        ("quels vaccins j'ai reçus", "vaccines.list", {}),
+        # "since what date", the product named first and "je peux ?" last, "X c'est un Y ?",
+        # a four-letter verb typo, "a bougé", red flags, "on file", help / small talk
+        ("since what year am i on ramipril", "treatment.start", {"product": "ramipril"}),
+        ("le spasfon je peux ?", "can_take", {"product": "spasfon"}),
+        ("le kardegic c'est un anticoagulant ?", "treatment.purpose", {"product": "kardegic"}),
+        ("je prens ramipril 5", "state.treatment", {"product": "ramipril"}),
+        ("mon ldl a bougé ?", "labs.trend", {"test": "ldl"}),
+        ("what do you have on file for my blood tests", "labs.list", {}),
+        ("how can you help me", "help", {}),
+        ("tu fais quoi demain", "unknown", {}),
     ],
 )
 def test_annotated_examples(text, intent, slots):

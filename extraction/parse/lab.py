@@ -531,7 +531,24 @@ def _check_digits(row: _Row) -> str | None:
     if len(candidates) == 1:
         row.value = candidates[0]
         return "ocr_corrected"
+    # the decimal mark read as a digit on a photo ("2512" for "2.12" under "< 4.00")
+    marks = _mark_candidates(digits, low, high)
+    if not candidates and len(marks) == 1:
+        row.value = marks[0]
+        return "ocr_corrected"
     return "implausible_value"
+
+
+def _mark_candidates(digits: str, low: float | None, high: float | None) -> list[float]:
+    """Plausible numbers made by reading one inner digit of ``digits`` as the decimal mark."""
+    if not digits.isdigit() or len(digits) < 3:
+        return []
+    found = {
+        float(f"{digits[:at]}.{digits[at + 1 :]}")
+        for at in range(1, len(digits) - 1)
+        if _plausible(float(f"{digits[:at]}.{digits[at + 1 :]}"), low, high)
+    }
+    return sorted(found)
 
 
 def interpret(

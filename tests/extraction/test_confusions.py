@@ -193,3 +193,17 @@ def test_letter_read_for_the_first_digit_of_a_bound_is_put_back_and_asked(row):
     assert (result.reference_range.low, result.reference_range.high) == (40, 130)
     flags = {(f.field, f.reason) for f in result.needs_confirmation}
     assert ("reference_range", "ocr_corrected") in flags
+
+
+@pytest.mark.parametrize(
+    ("row", "value"),
+    [
+        ("Total PSA 2512 ng/mL < 4.00", 2.12),  # "2.12": the point read as a 5
+        ("Calcium 2525 mmol/L 2,20 - 2,60", 2.25),
+        ("Glycémie à jeun 1532 H g/L 0,70 - 1,10", 1.32),
+    ],
+)
+def test_decimal_mark_read_as_a_digit_is_put_back_and_asked(row, value):
+    (result,) = parse_text(LAB.format(row=row), "lab-o", OPTIONS).lab_results
+    assert result.value == value
+    assert ("value", "ocr_corrected") in {(f.field, f.reason) for f in result.needs_confirmation}

@@ -281,6 +281,20 @@ class _TimedVault:
         finally:
             self.spent += time.perf_counter() - started
 
+    def lab_results(self, match: Callable[[str, str | None], bool]) -> list[LabResult]:
+        started = time.perf_counter()
+        try:
+            return self._vault.lab_results(match)
+        finally:
+            self.spent += time.perf_counter() - started
+
+    def latest_lab_results(self, status: RecordStatus) -> list[LabResult]:
+        started = time.perf_counter()
+        try:
+            return self._vault.latest_lab_results(status)
+        finally:
+            self.spent += time.perf_counter() - started
+
     def list_documents(self, *, with_pages: bool = False) -> list[Document]:
         started = time.perf_counter()
         try:

@@ -9,7 +9,7 @@ leaves either nothing or everything. A vault can only reach its own profile's ro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -23,6 +23,7 @@ from store.records import (
     LabResult,
     Medication,
     Occurrence,
+    RecordStatus,
     Reminder,
     UserProfile,
     Vaccination,
@@ -73,6 +74,17 @@ class Vault(Protocol):
 
     def records(self, kind: type[C]) -> list[C]:
         """All records of one kind for this profile."""
+        ...
+
+    def lab_results(self, match: Callable[[str, str | None], bool]) -> list[LabResult]:
+        """The lab results whose ``(name, normalized_name)`` match (as filtering ``records``).
+
+        Only those are decrypted and validated when the snapshot allows it.
+        """
+        ...
+
+    def latest_lab_results(self, status: RecordStatus) -> list[LabResult]:
+        """Per distinct ``(name, normalized_name)``, its latest result with this status."""
         ...
 
     def get(self, kind: type[C], record_id: str) -> C | None: ...

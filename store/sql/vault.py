@@ -36,6 +36,7 @@ from store.records import (
     LabResult,
     Medication,
     Occurrence,
+    RecordStatus,
     Reminder,
     UserProfile,
     Vaccination,
@@ -44,6 +45,7 @@ from store.sql import jobs
 from store.sql.cache import RecordCache
 from store.sql.codec import (
     Codec,
+    SnapshotIndex,
     dump_snapshot,
     gc_paused,
     kind_of,
@@ -388,6 +390,119 @@ class SqlVault:
         """All records of one kind for this profile."""
         return self._load(kind)
 
+    def lab_results(self, match: Callable[[str, str | None], bool]) -> list[LabResult]:
+        """The lab results whose ``(name, normalized_name)`` match, without building the others.
+
+        Read from the lab snapshot's sealed index (``match`` is called once per distinct name):
+        only the matching records are validated, then brought up to date by the rows written
+        since (changed ones re-matched, gone ones dropped), so the answer equals filtering
+        ``records(LabResult)``. Never fills the kind's cache (a part is not the kind). Falls
+        back to the full load when the kind is cached, written by this vault, or its snapshot
+        is missing or older than indexes.
+        """
+        opened = self._lab_index()
+        if opened is None:
+            return [r for r in self._load(LabResult) if match(r.name, r.normalized_name)]
+        version, index, body = opened
+        wanted = [match(name, normalized) for name, normalized in index.names]
+        spans = [
+            (start, end)
+            for n, start, end in zip(index.name, index.start, index.end, strict=True)
+            if wanted[n]
+        ]
+        found = self._codec.validate_spans(LabResult, body, spans)
+        del body
+        if version == self._version:
+            return found
+        fresh, gone = self._lab_changes(version, index)
+        by_id = {r.id: r for r in found}
+        for record in fresh:
+            if match(record.name, record.normalized_name):
+                by_id[record.id] = record
+            else:
+                by_id.pop(record.id, None)  # renamed to another test since
+        return [r for i, r in by_id.items() if i not in gone]
+
+    def latest_lab_results(self, status: RecordStatus) -> list[LabResult]:
+        """For each distinct ``(name, normalized_name)``, its latest result with this status.
+
+        Latest by effective date (undated first), the later one in load order on a tie; the
+        results come in load order. Read from the snapshot's sealed index like ``lab_results``
+        (about one record per test validated), else from the full load.
+        """
+        opened = self._lab_index()
+        if opened is None:
+            every = [r for r in self._load(LabResult) if r.status is status]
+            return _latest_by_name(every, list(range(len(every))))
+        version, index, body = opened
+        fresh, gone = (
+            ([], set()) if version == self._version else self._lab_changes(version, index)
+        )
+        replaced = gone | {r.id for r in fresh}
+        at = {record_id: i for i, record_id in enumerate(index.ids)} if fresh else {}
+        best: dict[tuple[str, str | None], tuple[str, int]] = {}
+        for i, (n, day, state, record_id) in enumerate(
+            zip(index.name, index.date, index.status, index.ids, strict=True)
+        ):
+            if state != status.value or (replaced and record_id in replaced):
+                continue
+            key = index.names[n]
+            held = best.get(key)
+            if held is None or (day or "") >= held[0]:
+                best[key] = (day or "", i)
+        appended = len(index.ids)
+        newer: dict[int, LabResult] = {}
+        for record in fresh:
+            position = at.get(record.id)
+            if position is None:
+                position, appended = appended, appended + 1
+            if record.status is not status:
+                continue
+            key = (record.name, record.normalized_name)
+            day = record.effective_date.isoformat() if record.effective_date else ""
+            held = best.get(key)
+            if held is None or (day, position) >= held:
+                best[key] = (day, position)
+                newer[position] = record
+        positions = sorted(position for _, position in best.values())
+        spans = [(index.start[p], index.end[p]) for p in positions if p not in newer]
+        built = iter(self._codec.validate_spans(LabResult, body, spans))
+        return [newer[p] if p in newer else next(built) for p in positions]
+
+    def _lab_index(self) -> tuple[int, SnapshotIndex, bytes] | None:
+        """``(version, index, body)`` of the lab snapshot, when a partial read can use it."""
+        kind = kind_of(LabResult)
+        if (
+            self._snapshot_min <= 0
+            or self._touched(kind)
+            or self._cache.stale(self._profile_id, kind) is not None
+        ):
+            return None
+        self.flush()
+        row = self._snapshot_row(kind)
+        if row is None or row[0] > self._version:
+            return None
+        opened = self._codec.open_snapshot_index(kind, row[0], row[1])
+        return None if opened is None else (row[0], *opened)
+
+    def _lab_changes(self, since: int, index: SnapshotIndex) -> tuple[list[LabResult], set[str]]:
+        """Lab rows written since ``since`` (validated), and the indexed ids gone since."""
+        kind = kind_of(LabResult)
+        where = [records.c.profile_id == self._profile_id, records.c.kind == kind]
+        changed = self._conn.execute(
+            select(records.c.id, records.c.payload).where(*where, records.c.rev > since)
+        ).all()
+        fresh = self._codec.open_records(LabResult, kind, changed) if changed else []
+        known = set(index.ids)
+        known.update(r.id for r in fresh)
+        total = self._conn.execute(
+            select(func.count()).select_from(records).where(*where)
+        ).scalar_one()
+        if total == len(known):  # every new id has a newer rev: none is gone
+            return fresh, set()
+        ids = set(self._conn.execute(select(records.c.id).where(*where)).scalars())
+        return fresh, known - ids
+
     def _load(self, model: type[R]) -> list[R]:
         kind = kind_of(model)
         loaded: list[R] = self._fresh(
@@ -436,7 +551,7 @@ class SqlVault:
                 del rows
                 loaded = self._codec.validate(model, parts)
                 if 0 < self._snapshot_min <= len(parts) and not self._touched(kind):
-                    self._write_snapshot(kind, snapshot_body(parts))
+                    self._write_snapshot(kind, snapshot_body(model, parts, loaded))
                 del parts
         self._remember(kind, loaded)
         return loaded
@@ -700,3 +815,16 @@ class SqlVault:
     def audit_log(self) -> list[AuditEntry]:
         """The profile's event log, oldest first."""
         return sorted(self._load(AuditEntry), key=lambda e: (e.at, e.id))
+
+
+def _latest_by_name(results: list[LabResult], positions: list[int]) -> list[LabResult]:
+    """Per distinct ``(name, normalized_name)``, the latest by date (later position on a tie)."""
+    best: dict[tuple[str, str | None], tuple[str, int]] = {}
+    for record, position in zip(results, positions, strict=True):
+        day = record.effective_date.isoformat() if record.effective_date else ""
+        key = (record.name, record.normalized_name)
+        held = best.get(key)
+        if held is None or (day, position) >= held:
+            best[key] = (day, position)
+    by_position = dict(zip(positions, results, strict=True))
+    return [by_position[p] for p in sorted(p for _, p in best.values())]

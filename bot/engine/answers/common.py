@@ -76,6 +76,30 @@ class Facts:
         """Confirmed lab results."""
         return self._load("labs", LabResult)
 
+    def labs_for(self, test: str) -> list[LabResult]:
+        """Confirmed lab results of one test (canonical key, see ``lab_key``).
+
+        From the full list when it is loaded or given; else the vault builds only that test's
+        results (a trend of ten years does not validate every other test's).
+        """
+        given = self._given["labs"]
+        if "labs" in self.__dict__ or given is not None or self._vault is None:
+            return [r for r in self.labs if lab_key(r) == test]
+        found = self._vault.lab_results(
+            lambda name, normalized: _lab_key(normalized, name) == test
+        )
+        return [r for r in found if _confirmed(r)]
+
+    def latest_labs(self) -> list[LabResult]:
+        """Confirmed lab results holding the latest of each test (at least one per name).
+
+        The full list when it is loaded or given; else from the vault, the latest result of
+        each distinct name, in load order: the latest per test (``lab_key``) is among them.
+        """
+        if "labs" in self.__dict__ or self._given["labs"] is not None or self._vault is None:
+            return self.labs
+        return self._vault.latest_lab_results(RecordStatus.CONFIRMED)
+
     @cached_property
     def vaccinations(self) -> list[Vaccination]:
         """Confirmed vaccinations."""

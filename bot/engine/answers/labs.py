@@ -61,9 +61,7 @@ def value_words(result: LabResult, tr: Translator) -> str:
 
 
 def _of(facts: Facts, test: str) -> list[LabResult]:
-    return sorted(
-        (r for r in facts.labs if lab_key(r) == test), key=lambda r: r.effective_date or date.min
-    )
+    return sorted(facts.labs_for(test), key=lambda r: r.effective_date or date.min)
 
 
 def value(
@@ -145,14 +143,14 @@ def out_of_range(
     facts: Facts, tr: Translator, start: date | None, end: date | None
 ) -> list[Reply]:
     """The latest value of each test when it is outside its range (or all in a period)."""
-    in_period = [
-        r
-        for r in facts.labs
-        if not (start and end) or (r.effective_date and start <= r.effective_date <= end)
-    ]
+    if start and end:
+        every = facts.labs
+        in_period = [r for r in every if r.effective_date and start <= r.effective_date <= end]
+    else:  # the latest of each name holds the latest of each test
+        every = in_period = facts.latest_labs()
     latest = _latest_per_test(in_period)
     out = [(k, r) for k, r in latest.items() if is_out(r)]
-    if not facts.labs:
+    if not every:
         return [Text(text=tr("labs.none"))]
     if not out:
         return [Text(text=tr("labs.all_in_range", n=len(latest)))]

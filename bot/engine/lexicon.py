@@ -6,6 +6,11 @@ canonical key; drugs are common French and English names (the user's own record 
 
 from __future__ import annotations
 
+import gzip
+import json
+import unicodedata
+from importlib import resources
+
 LAB_TESTS: dict[str, tuple[str, ...]] = {
     "glucose": (
         "glycemie",
@@ -585,3 +590,22 @@ def _spelling_variants(names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 DRUGS = _spelling_variants(DRUGS)
+
+
+def _reference_molecules() -> tuple[str, ...]:
+    """One-word molecules with an ATC code from the shipped drug reference (BDPM extract).
+
+    Read once at import (about 0.1 s): the hand list above holds brands and everyday names, this
+    adds the generic names it lacks ("gabapentine", "pregabaline"), folded to plain letters.
+    """
+    raw = resources.files("extraction.reference").joinpath("data/drugs.json.gz").read_bytes()
+    substances = json.loads(gzip.decompress(raw))["substances"]
+    out = []
+    for entry in substances.values():
+        name = unicodedata.normalize("NFKD", str(entry["name"])).encode("ascii", "ignore").decode()
+        if entry.get("atc") and name.isalpha() and name.islower() and 6 <= len(name) <= 20:
+            out.append(name)
+    return tuple(sorted(out))
+
+
+DRUGS = _spelling_variants(tuple(dict.fromkeys([*DRUGS, *_reference_molecules()])))

@@ -515,6 +515,34 @@ CUES = frozenset(
 
 RULE_WORDS = frozenset(
     [
+        # round 16 rule words: doctors by specialty, passive endings, help, trends
+        "actuelles",
+        "autres",
+        "chirurgien",
+        "dentist",
+        "dentiste",
+        "infirmier",
+        "infirmiere",
+        "kinds",
+        "meilleur",
+        "meilleure",
+        "nurse",
+        "other",
+        "pharmacien",
+        "pharmacist",
+        "pouvez",
+        "sorts",
+        "stoppee",
+        "supprimee",
+        "surgeon",
+        "switched",
+        "types",
+        "withdrawn",
+        "psychiatrist",
+        "podiatrist",
+        "psychiatre",
+        "pediatre",
+        "geriatre",
         # round 15 rule words: classes of drugs, endings, trends, help
         "statine",
         "statines",
@@ -985,6 +1013,11 @@ COMMON = frozenset(
         "jambes",
         "legs",
         "allait",
+        "avale",
+        "avales",
+        "manger",
+        "mange",
+        "repas",
         "allaient",
         "aller",
         "allez",
@@ -1761,11 +1794,18 @@ VACCINE_WORDS = (
 )
 
 
+ENDED_WHEN = (
+    r"(?=$| (hier|avant hier|ce matin|depuis|il y a|la semaine|le mois|yesterday|today|"
+    r"aujourd hui|last|since|ago|this|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|stopped|arrete)\b)"
+)
+"""What may follow an ending word: "traitement X fini hier", "X terminé depuis lundi"."""
 HELP_ALONE = r"^(aide|help|au secours|\?|menu|commandes|commands)( moi| me| please| stp)?$"
 HELP_ASKED = (
     r"\b(que (sais|peux) tu faire|(sais|peux) tu faire|tu (sais|peux) faire|"
     r"tu sers a quoi|what can you do|how does (it|this) work|"
     r"(what|how) can you help( me)?( with)?|(en|a) quoi (tu peux|peux tu) m aider|"
+    r"(tu peux|peux tu|vous pouvez|pouvez vous) m aider (a|en|pour) quoi|"
     r"tu fais quoi(?! (ce|cette|demain|aujourd|this|tonight|today|le week|pendant))|"
     r"what do you do|what are you|qui es tu|who are you|comment je t utilise|"
     r"how to use you|how do i use you|"
@@ -1781,7 +1821,8 @@ HELP_ASKED = (
     r"(que|quoi|qu est ce que) (je )?(peux|puis|pourrais)( je)? (te|vous) "
     r"(demander|poser)|"
     r"(what|which) (\w+ ){0,3}(can|could|should|may) i ask|what (can|do) i ask|"
-    r"(what|which) (questions|things|kind of questions) (can|do) you (answer|handle)|"
+    r"(what|which) (sort |kind |type |sorts |kinds |types )?(of )?(questions|things) "
+    r"(can|do|could) you (answer|handle|deal with)|"
     r"tu (reponds|peux repondre) a quoi|quelles questions|(pour|de) (t|vous) utiliser|"
     r"(quoi|what) (te |vous )?(demander|to ask)\b(?! (a|au|my|mon|ma|the) )|"
     r"(sais|know) (pas|not) (quoi|what) (faire|to do) (avec|with) (toi|you|this|ce))\b"
@@ -1852,6 +1893,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"(resume|synthese|pdf|fiche) pour (mon|le|un) (medecin|docteur)|"
         r"summary for (my |a |the )?doctor|fhir|archive|pdf summary|summary pdf|fiche resume|"
         r"resume pdf|pdf resume|one page summary|"
+        r"(pdf|summary|resume|synthese|copy|copie) (of|de|d) (my|mon|ma|mes|all|tout|toutes) "
+        r"(\w+ )?(record|dossier|data|donnees|history|historique|file)|"
         r"(resume|synthese|pdf|fiche|summary|recap|recapitulatif)( \w+){0,4} (medecin|docteur|"
         r"doctor|generaliste|gp|cardiologue|specialiste|physician|toubib))\b",
     ):
@@ -1912,7 +1955,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         t,
         r"\b(compatible|contre indique|dangereux pour moi|risque pour moi|safe for me|"
         r"ok for me|ok pour moi|bon pour moi|sans danger|possible pour moi|ca passe avec|"
-        r"passe avec|go with my|with my (meds|medication|medications|treatment)|droit au|"
+        r"passe avec|go with my|with my (other )?(meds|medication|medications|treatment|pills)|"
+        r"avec mes autres (medicaments|medocs|traitements)|"
+        r"(fine|ok|okay|safe|alright|bon) (with|avec)|droit au|"
         r"droit a la|droit a l|"
         r"avec mon traitement|avec mes medicaments|be a problem|poser probleme|pose probleme|"
         r"un probleme pour moi|a problem for me|an issue for me|be (ok|fine|safe|alright)|"
@@ -1969,7 +2014,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"physician prescribed|"
         r"(which|what) doctor (gave|prescribed|put)|doctor gave me|"
         r"(which|what|quel|quelle) (doctor|doc|physician|gp|specialist|medecin|docteur|"
-        r"specialiste) (\w+ )?(wrote|signed|issued|made|ordered|gave|prescribed|put|a fait|"
+        r"specialiste) (\w+ )?(wrote|signed|issued|made|ordered|gave|prescribed|put|started|"
+        r"a fait|"
         r"a signe|a ecrit|a redige)|"
         r"^(did|was it|is it) (my|the|a) (\w+ )?(doctor|doc|gp|specialist|physician|"
         r"\w+ologist|\w+ologue) (who )?(prescribe|prescribed|give|gave|put)|"
@@ -2088,9 +2134,15 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"taken off|fini l|fini les|fini mon|fini ma|termine le|termine la|termine l|"
         r"(done|finished|through) with|i m done|j en ai fini avec|"
         r"(traitement|cure|course|treatment) (\w+ ){0,2}(termine|terminee|fini|finie|arrete|"
-        r"over|done|finished|completed)$|c est (fini|termine|terminee|finie)|"
+        r"over|done|finished|completed)" + ENDED_WHEN + r"|c est (fini|termine|terminee|finie)|"
+        r"^(le |la |l |les |the |my |mon |ma )?\S+ (is |was |est |c est )?(termine|terminee|fini|"
+        r"finie|finished|over)" + ENDED_WHEN + r"|"
+        r"(was|were|has been|have been|got|a ete|ont ete|been) (stopped|discontinued|cancelled|"
+        r"canceled|withdrawn|arrete|arretee|stoppe|stoppee|supprime|supprimee)|"
         r"(is|are) (over|done|finished)$|"
-        r"(doctor|doc|gp|medecin|docteur|toubib|specialist|\w+ologist|\w+ologue) (has |a )?"
+        r"(doctor|doc|gp|medecin|docteur|toubib|specialist|\w+ologist|\w+ologue|psychiatrist|"
+        r"podiatrist|psychiatre|pediatre|geriatre|dentist|dentiste|surgeon|chirurgien|pharmacist|pharmacien|nurse|infirmiere|"
+        r"infirmier) (has |a )?"
         r"(stopped|discontinued|cancelled|canceled|arrete|stoppe|supprime)|"
         r"(traitement|cure|course|treatment) (d|de|du|of) (\w+ ){1,2}(est |is )?(termine|"
         r"terminee|fini|finie|arrete|over|done|finished|complete|completed)|"
@@ -2116,9 +2168,10 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         and not negated_now
         and not listed
     ):
-        product = _product_after(
+        after = _product_after(
             t, stop + r"(\s+(de prendre|taking|prendre|mon|ma|my|with))?", names
-        ) or _known_product(t, names)
+        )
+        product = (after if after in names else None) or _known_product(t, names) or after
         if product is not None:
             return intent("state.stop", product=product)
 
@@ -2190,6 +2243,12 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"ressors|i need|j ai besoin d|j ai besoin de|il me faut)\b"
     )
     kind = find_kind(t)
+    if kind is None and _any(
+        t,
+        r"\b(pdf|scan|photo|copie|copy|fichier|file) (de|des|of) (mes|my|the|les) "
+        r"(analyses|prises de sang|bilans|blood tests|labs|lab results)\b",
+    ):
+        kind = "lab_report"
     if _any(t, show_verb) and kind == "vaccination_record":
         return intent("documents.show", kind=kind, start=start, end=end)
     if vaccine_word or (vaccine and question):
@@ -2205,7 +2264,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             _any(t, r"\b(fait|faite|faits|faites|done|recu|recue|received)\b")
             and not _any(t, r"^(mes|les|my|the|all|tous|toutes|liste|list|which|quels)\b")
         )
-        asked = _any(t, r"^(que|quel|quels|quelle|quelles|which|what|lesquels)\b")
+        asked = _any(t, r"^(que|quel|quels|quelle|quelles|which|what|lesquels)\b") or _any(
+            t,
+            r"\b(tous|toutes|all|every|liste|list|lesquels)( of)? (les |mes |my |the )?"
+            r"(vaccins|vaccines|vaccinations|shots|jabs|rappels|boosters)\b",
+        )
         if not question and not asked and (done or find_date(t, today) is not None):
             day = find_date(t, today)
             if day is None and _any(t, r"\b(just|viens de|viens d|today|aujourd hui)\b"):
@@ -2245,6 +2308,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"i start|i ll start|i will start|(i ve |i have )?been (taking|on|using)|"
         r"j utilise|i am using|i inject|je m injecte|je me fais|^started|^began|^commence|"
         r"m a prescrit|prescribed me|put me on|m a mis sous|just started|(re)?started on|"
+        r"started me on|switched me to|m a fait commencer|"
         r"vient de commencer|viens de commencer|"
         r"^(nouveau|nouvelle|new) (traitement|medicament|medoc|med|medication|prescription|"
         r"ordonnance|ordo|pill|drug|treatment)s?|"
@@ -2347,6 +2411,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"mieux ou|s ameliore|empire|went up|gone up|went down|gone down|"
         r"getting (better|worse|higher|lower)|(is|are) (it |they )?(better|worse)|worsening|"
         r"s aggrave|de mieux en mieux|de pire en pire|plus haut qu|plus bas qu|"
+        r"(mieux|pire|meilleur|meilleure) qu|(better|worse|higher|lower) than|trnd|evol|"
         r"over the (years|months)|through the years|year (on|over|to|after) year|"
         r"au fil des|d annee en annee|sur (les|plusieurs) (dernieres )?(annees|ans|mois)|"
         r"depuis des (annees|ans|mois)|for years)\b"
@@ -2380,13 +2445,6 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         return intent("labs.list", start=start, end=end)
     if doc_word or _any(t, r"\b(mes ordonnances|my prescriptions|quels documents)\b"):
         return intent("documents.list", kind=kind, start=start, end=end)
-    if _any(
-        t,
-        r"\b(rappels?|reminders?|alarmes?|alertes?|notifications?|prochaines? prises?|"
-        r"next (dose|doses|intake|intakes|pills?)|quand dois je prendre|when (should|do) i take|"
-        r"a quelle heure|what time)\b",
-    ):
-        return intent("reminders.list")
     taking = (
         r"\b(sous quoi|on what|"
         r"(ordo|ordonnance|prescription|script) (actuelle|en cours|du moment)|"
@@ -2395,8 +2453,22 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"je prends quoi|qu est ce que je prends|what i m taking|currently taking|"
         r"what i take|ce que je prends|"
         r"(que|quoi|qu est ce que) (je dois|dois je) (prendre|avaler)|"
-        r"je dois (prendre|avaler) quoi|what (should|must|do) i (need to )?(take|swallow))\b"
+        r"je dois (prendre|avaler) quoi|what (should|must|do) i (need to )?(take|swallow)|"
+        r"ce que (je prend|j avale|je dois prendre|je dois avaler)|"
+        r"what i (should|must|need to|have to|m supposed to|am supposed to) (take|swallow)|"
+        r"(supposed|meant) to (take|be taking|swallow)|"
+        r"(que|what) (j ai|i ve|i have|i) (arrete|stopped|quit) (de prendre|taking)|"
+        r"what (\w+ )?(did|do) i use to (be on|take))\b"
     )
+    if _any(
+        t,
+        r"\b(rappels?|reminders?|alarmes?|alertes?|notifications?|prochaines? prises?|"
+        r"next (dose|doses|intake|intakes|pills?)|quand dois je prendre|when (should|do) i take|"
+        r"a quelle heure|what time)\b",
+    ) and not (
+        _any(t, taking) and _any(t, r"\b(rappel moi|rappelle moi|remind me|reminder of)\b")
+    ):
+        return intent("reminders.list")
     if _any(t, TREATMENT_WORDS) or _known_product(t, names) or _any(t, taking):
         past = _any(
             t,
@@ -2405,7 +2477,13 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             r"had|j ai eu|fini|finis|termines|stopped|arretes|former|old|donne|given|gave|"
             r"vieux|vieilles|vieille|older|avait|avais|m avait|prior|lately finished|"
             r"(ne )?(prends|prend|prenons) plus|no longer|not anymore|any ?more|plus maintenant|"
-            r"used to|avant|autrefois|n est plus|plus sous|ever|(ai je|j ai) deja)\b",
+            r"used to|use to|avant|autrefois|n est plus|plus sous|ever|(ai je|j ai) deja|"
+            r"arrete de prendre|stopped taking)\b",
+        ) and not (
+            _any(
+                t, r"\b(actuel|actuelle|actuels|actuelles|current|currently|en cours|right now)\b"
+            )
+            and not _any(t, r"\b(pris|prenais|took|was taking|used to|avant|before|ancien\w*)\b")
         )
         if period is not None and period[0] == period[1] == today:
             period = None

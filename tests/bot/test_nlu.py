@@ -271,6 +271,26 @@ TODAY = date(2026, 3, 10)
         ("what do you have on file for my blood tests", "labs.list", {}),
         ("how can you help me", "help", {}),
         ("tu fais quoi demain", "unknown", {}),
+        # round 16: an ending followed by a date, the product first then the ending, the
+        # passive, doctors by specialty; generic molecules from the shipped drug reference
+        ("cure de prednisone terminée lundi", "state.stop", {"product": "prednisone"}),
+        ("le tahor, fini depuis mardi", "state.stop", {"product": "tahor"}),
+        ("ramipril was stopped by my gp", "state.stop", {"product": "ramipril"}),
+        ("the rheumatologist stopped methotrexate", "state.stop", {"product": "methotrexate"}),
+        ("my psychiatrist took me off sertraline", "state.stop", {"product": "sertraline"}),
+        ("je prends de la pregabaline 75 le soir", "state.treatment", {"product": "pregabaline"}),
+        ("which doctor started me on lamotrigine", "treatment.prescriber", {}),
+        # asking what to take as a reminder, "ce que j'avale", "current" beats "donne"
+        ("remind me what i'm meant to take", "treatments.current", {}),
+        ("rappelle moi ce que je dois avaler", "treatments.current", {}),
+        ("donne moi mes médicaments actuels", "treatments.current", {}),
+        ("ce que j'ai arrêté de prendre", "treatments.past", {}),
+        ("ma glycémie est pire qu'avant ?", "labs.trend", {"test": "glucose"}),
+        ("vous pouvez m'aider en quoi", "help", {}),
+        ("what kind of questions can you deal with", "help", {}),
+        ("is doliprane ok with my other pills", "can_take", {"product": "doliprane"}),
+        ("dis moi toutes les vaccinations que j'ai eues", "vaccines.list", {}),
+        ("a pdf of all my data", "export", {}),
     ],
 )
 def test_annotated_examples(text, intent, slots):

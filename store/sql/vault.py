@@ -439,18 +439,17 @@ class SqlVault:
             ([], set()) if version == self._version else self._lab_changes(version, index)
         )
         replaced = gone | {r.id for r in fresh}
-        at = {record_id: i for i, record_id in enumerate(index.ids)} if fresh else {}
-        best: dict[tuple[str, str | None], tuple[str, int]] = {}
-        for i, (n, day, state, record_id) in enumerate(
-            zip(index.name, index.date, index.status, index.ids, strict=True)
-        ):
-            if state != status.value or (replaced and record_id in replaced):
+        code = index.status_code(status.value)
+        best: dict[tuple[str, str | None], tuple[int, int]] = {}
+        names, ids = index.names, (index.ids if replaced else [])
+        for i, (n, day, state) in enumerate(zip(index.name, index.day, index.status, strict=True)):
+            if state != code or (replaced and ids[i] in replaced):
                 continue
-            key = index.names[n]
-            held = best.get(key)
-            if held is None or (day or "") >= held[0]:
-                best[key] = (day or "", i)
-        appended = len(index.ids)
+            held = best.get(names[n])
+            if held is None or day >= held[0]:
+                best[names[n]] = (day, i)
+        at = {record_id: i for i, record_id in enumerate(index.ids)} if fresh else {}
+        appended = index.size
         newer: dict[int, LabResult] = {}
         for record in fresh:
             position = at.get(record.id)
@@ -459,7 +458,7 @@ class SqlVault:
             if record.status is not status:
                 continue
             key = (record.name, record.normalized_name)
-            day = record.effective_date.isoformat() if record.effective_date else ""
+            day = record.effective_date.toordinal() if record.effective_date else 0
             held = best.get(key)
             if held is None or (day, position) >= held:
                 best[key] = (day, position)
@@ -819,9 +818,9 @@ class SqlVault:
 
 def _latest_by_name(results: list[LabResult], positions: list[int]) -> list[LabResult]:
     """Per distinct ``(name, normalized_name)``, the latest by date (later position on a tie)."""
-    best: dict[tuple[str, str | None], tuple[str, int]] = {}
+    best: dict[tuple[str, str | None], tuple[int, int]] = {}
     for record, position in zip(results, positions, strict=True):
-        day = record.effective_date.isoformat() if record.effective_date else ""
+        day = record.effective_date.toordinal() if record.effective_date else 0
         key = (record.name, record.normalized_name)
         held = best.get(key)
         if held is None or (day, position) >= held:

@@ -6,10 +6,9 @@ canonical key; drugs are common French and English names (the user's own record 
 
 from __future__ import annotations
 
-import gzip
-import json
 import unicodedata
-from importlib import resources
+
+from extraction.reference import coded_substance_names
 
 LAB_TESTS: dict[str, tuple[str, ...]] = {
     "glucose": (
@@ -598,12 +597,10 @@ def _reference_molecules() -> tuple[str, ...]:
     Read once at import (about 0.1 s): the hand list above holds brands and everyday names, this
     adds the generic names it lacks ("gabapentine", "pregabaline"), folded to plain letters.
     """
-    raw = resources.files("extraction.reference").joinpath("data/drugs.json.gz").read_bytes()
-    substances = json.loads(gzip.decompress(raw))["substances"]
     out = []
-    for entry in substances.values():
-        name = unicodedata.normalize("NFKD", str(entry["name"])).encode("ascii", "ignore").decode()
-        if entry.get("atc") and name.isalpha() and name.islower() and 6 <= len(name) <= 20:
+    for written in coded_substance_names():
+        name = unicodedata.normalize("NFKD", written).encode("ascii", "ignore").decode()
+        if name.isalpha() and name.islower() and 6 <= len(name) <= 20:
             out.append(name)
     return tuple(sorted(out))
 

@@ -136,6 +136,11 @@ def _index() -> _Index:
     return index
 
 
+def coded_substance_names() -> tuple[str, ...]:
+    """Names of the substances that carry an ATC code, as the reference spells them."""
+    return tuple(str(e["name"]) for e in _index().substances.values() if e.get("atc"))
+
+
 def _substance_name(index: _Index, key: str) -> str:
     entry = index.substances.get(key)
     return str(entry["name"]) if entry else key.lower()

@@ -127,8 +127,10 @@ class Codec:
         """
         return self.sealer.seal("snapshots", f"{kind}@{version}", "payload", body)
 
-    def open_snapshot(self, model: type[M], kind: str, version: int, blob: bytes) -> list[M]:
-        """Every record of a snapshot, validated in one pydantic-core call.
+    def open_snapshot(
+        self, model: type[M], kind: str, version: int, blob: bytes
+    ) -> tuple[list[M], bool]:
+        """Every record of a snapshot, validated in one pydantic-core call; whether it is indexed.
 
         Raises:
             TamperDetected: the blob was modified or belongs to another kind, profile or version.
@@ -139,7 +141,7 @@ class Codec:
             body = indexed[1]
         try:
             with gc_paused():
-                return _list_adapter(model).validate_json(body)
+                return _list_adapter(model).validate_json(body), indexed is not None
         except ValidationError:
             raise DecryptionFailed("decrypted snapshot does not match its record type") from None
 

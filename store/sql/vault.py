@@ -600,16 +600,24 @@ class SqlVault:
         if row is None or row[0] > self._version:
             return None
         version = row[0]
-        opened: list[Any] = self._codec.open_snapshot(source.model, kind, version, row[1])
+        opened: list[Any]
+        opened, indexed = self._codec.open_snapshot(source.model, kind, version, row[1])
         del row
         touched = self._touched(kind)
+        unindexed = source.model is LabResult and not indexed  # written before indexes
         if version == self._version and not touched:
+            if unindexed:  # once: the lab questions read the index
+                self._write_snapshot(kind, dump_snapshot(source.model, opened))
             return opened  # nothing of the profile was written since the snapshot
         base = {r.id: r for r in opened}
         del opened
         size = len(base)
         merged, delta = self._refreshed(source, version, base)
-        if merged is not None and not touched and delta > max(_REWRITE_MIN, size // 10):
+        if (
+            merged is not None
+            and not touched
+            and (unindexed or delta > max(_REWRITE_MIN, size // 10))
+        ):
             self._write_snapshot(kind, dump_snapshot(source.model, list(merged.values())))
         return merged
 

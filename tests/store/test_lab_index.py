@@ -121,7 +121,7 @@ def test_writes_and_deletes_since_the_snapshot_are_merged(store: Store, opener: 
 
 
 def test_a_snapshot_written_before_indexes_still_answers(
-    store: Store, opener: Opener, raw: Engine
+    store: Store, opener: Opener, raw: Engine, validated: list[int]
 ):
     labs = _labs(30)
     with store.vault(USER) as vault:
@@ -139,10 +139,13 @@ def test_a_snapshot_written_before_indexes_still_answers(
             .values(payload=payload)
         )
     assert _matching(opener(cache_profiles=0)) == expected
-    with opener(cache_profiles=0).vault(USER) as vault:
+    assert validated == []  # read in full, not from an index
+    with opener(cache_profiles=0).vault(USER) as vault:  # a full load adds the index
         assert sorted(vault.records(LabResult), key=lambda r: r.id) == sorted(
             labs, key=lambda r: r.id
         )
+    assert _matching(opener(cache_profiles=0)) == expected
+    assert validated == [6]
 
 
 def test_a_tampered_index_is_detected(store: Store, opener: Opener, raw: Engine):

@@ -200,7 +200,7 @@ def _seed(store: Any, user_id: int, now: datetime, scale: float) -> int:
             return 0
         from bench.store import _history
 
-        medications, labs, documents = _history(random.Random(11), scale)
+        medications, labs, documents, _ = _history(random.Random(11), scale)
         for document in documents:
             vault.add_document(document)
         vault.save_all(medications)

@@ -56,8 +56,8 @@ def _runs(boxes: NDArray[np.int32], height: float) -> list[list[int]]:
     return list(groups.values())
 
 
-def find_leaders(gray: NDArray[np.uint8], text_height: float | None) -> NDArray[np.uint8]:
-    """Mask (255) of the dot leaders of ``gray``; ``text_height`` in pixels at this size."""
+def find_leader_boxes(gray: NDArray[np.uint8], text_height: float | None) -> NDArray[np.int32]:
+    """Boxes (x, y, w, h) of the dots of the leaders of ``gray``; ``text_height`` at this size."""
     height = text_height if text_height else 24.0
     ink = cv2.adaptiveThreshold(
         gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
@@ -75,11 +75,11 @@ def find_leaders(gray: NDArray[np.uint8], text_height: float | None) -> NDArray[
         & (stats[:, cv2.CC_STAT_AREA] >= 2)
     )
     small[0] = False  # the paper
-    mask = np.zeros_like(gray)
+    found = np.zeros((0, 4), dtype=np.int32)
     if int(small.sum()) < _MIN_DOTS:
-        return mask
+        return found
     boxes = np.asarray(stats[small, :4], dtype=np.int32)
-    page_height, page_width = gray.shape[:2]
+    kept: list[NDArray[np.int32]] = []
     for run in _runs(boxes, height):
         if len(run) < _MIN_DOTS:
             continue
@@ -89,23 +89,47 @@ def find_leaders(gray: NDArray[np.uint8], text_height: float | None) -> NDArray[
         bottom = (marks[:, 1] + marks[:, 3]).max()
         if right - left < _MIN_RUN * height or bottom - top > _MAX_RUN_HEIGHT * height:
             continue
-        for x, y, w, h in marks:  # each dot and its anti-aliased edge
-            mask[
-                max(y - 1, 0) : min(y + h + 1, page_height),
-                max(x - 1, 0) : min(x + w + 1, page_width),
-            ] = 255
+        kept.append(marks)
+    return np.concatenate(kept) if kept else found
+
+
+def _spans(shape: tuple[int, ...], boxes: NDArray[np.int32]) -> list[tuple[slice, slice]]:
+    """Each box with a pixel more around it (the dot's anti-aliased edge), within the page."""
+    page_height, page_width = shape[:2]
+    return [
+        (
+            slice(max(y - 1, 0), min(y + h + 1, page_height)),
+            slice(max(x - 1, 0), min(x + w + 1, page_width)),
+        )
+        for x, y, w, h in boxes
+    ]
+
+
+def find_leaders(gray: NDArray[np.uint8], text_height: float | None) -> NDArray[np.uint8]:
+    """Mask (255) of the dot leaders of ``gray``; ``text_height`` in pixels at this size."""
+    mask = np.zeros_like(gray)
+    for rows, columns in _spans(gray.shape, find_leader_boxes(gray, text_height)):
+        mask[rows, columns] = 255
     return mask
+
+
+def erase_leaders(
+    gray: NDArray[np.uint8], boxes: NDArray[np.int32]
+) -> tuple[NDArray[np.uint8], int]:
+    """Paint the dots ``boxes`` with the paper colour; also how many pixels changed."""
+    if len(boxes) == 0:
+        return gray, 0
+    mask = np.zeros_like(gray)
+    for rows, columns in _spans(gray.shape, boxes):
+        mask[rows, columns] = 255
+    paper = int(np.percentile(gray, 90))
+    cleaned = gray.copy()
+    cleaned[mask > 0] = paper
+    return cleaned, int(np.count_nonzero(mask))
 
 
 def remove_leaders(
     gray: NDArray[np.uint8], text_height: float | None
 ) -> tuple[NDArray[np.uint8], int]:
     """Paint the dot leaders of ``gray`` with the paper colour; also how many pixels changed."""
-    leaders = find_leaders(gray, text_height)
-    count = int(np.count_nonzero(leaders))
-    if count == 0:
-        return gray, 0
-    paper = int(np.percentile(gray, 90))
-    cleaned = gray.copy()
-    cleaned[leaders > 0] = paper
-    return cleaned, count
+    return erase_leaders(gray, find_leader_boxes(gray, text_height))

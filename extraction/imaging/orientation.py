@@ -156,13 +156,16 @@ def turn_sideways(gray: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], int]:
     return gray, 0
 
 
-def upright(gray: NDArray[np.uint8], use_osd: bool = True) -> tuple[NDArray[np.uint8], int]:
+def upright(
+    gray: NDArray[np.uint8], use_osd: bool = True, score: float | None = None
+) -> tuple[NDArray[np.uint8], int]:
     """A page with horizontal lines turned the right way up, and the rotation applied (0/180).
 
     Ascenders versus descenders decide (best after deskew); Tesseract OSD is asked only when
-    that test is unsure.
+    that test is unsure. ``score``: that test already run on the page before upscaling.
     """
-    score = upside_down_score(gray)
+    if score is None:
+        score = upside_down_score(gray)
     if abs(score) < _UNSURE_SCORE and use_osd:
         osd = osd_rotation(gray)
         if osd in (0, 180):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from PIL import Image
 
+from extraction import imaging
 from extraction.imaging.leaders import find_leaders, remove_leaders
 
 TEXT_HEIGHT = 24.0
@@ -60,3 +62,25 @@ def test_leaders_are_found_when_the_text_height_measured_is_the_dots():
     assert mask[40:70, 330:750].any(axis=0).mean() > 0.2
     assert not mask[:, :310].any()
     assert not mask[:, 770:].any()
+
+
+def _telegram_page_full_of_leaders() -> np.ndarray:
+    """Telegram size: letters ~9 px, 3 px dots, more dots than letters (the median mark)."""
+    page = np.full((700, 900), 245, dtype=np.uint8)
+    for row in range(14):
+        y = 40 + 45 * row
+        font = cv2.FONT_HERSHEY_SIMPLEX
+        cv2.putText(page, "Hematocrite", (20, y), font, 0.45, 30, 1, cv2.LINE_AA)
+        for x in range(130, 250, 6):
+            cv2.rectangle(page, (x, y - 2), (x + 2, y), 30, -1)
+            page[y - 2, x] = 245  # a dot is not a full square
+        cv2.putText(page, "35.8 %", (265, y), font, 0.45, 30, 1, cv2.LINE_AA)
+    return page
+
+
+def test_a_page_full_of_leaders_is_upscaled_for_its_letters_not_its_dots():
+    steps = imaging.Steps(page=False, orientation=False, deskew=False)
+    prepared = imaging.prepare(Image.fromarray(_telegram_page_full_of_leaders()), steps)
+    assert prepared.text_height is not None and prepared.text_height >= 8  # not the dots' 3 px
+    assert prepared.scale < 2.9  # 24 px letters, not x3
+    assert not prepared.low_resolution

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import Engine, create_engine
 
 from store import (
     Allergy,
@@ -26,6 +27,7 @@ from store import (
     Vaccination,
     open_store,
 )
+from store.sql.database import normalise_url
 
 CHAT_ID = 918273645
 USER = 5550001
@@ -50,6 +52,33 @@ def store(database_url: str, master_key: bytes, fixed_clock) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+Opener = Callable[..., Store]
+
+
+@pytest.fixture
+def opener(database_url: str, master_key: bytes) -> Iterator[Opener]:
+    """Open more instances on the same database (nothing comes from another one's cache),
+    with another master key or store options if given; closed at the end."""
+    opened: list[Store] = []
+
+    def _open(key: bytes = master_key, **options: object) -> Store:
+        opened.append(open_store(database_url, key, **options))  # type: ignore[arg-type]
+        return opened[-1]
+
+    yield _open
+    for each in opened:
+        each.close()
+
+
+@pytest.fixture
+def raw(database_url: str) -> Iterator[Engine]:
+    """A plain engine on the same database (the attacker with write access, or a look at the
+    tables)."""
+    engine = create_engine(normalise_url(database_url))
+    yield engine
+    engine.dispose()
 
 
 class Scenario:

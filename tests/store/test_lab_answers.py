@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -17,7 +17,6 @@ from store import (
     RecordStatus,
     ReferenceRange,
     Store,
-    open_store,
 )
 from store.sql.codec import Codec
 from tests.store.conftest import USER
@@ -41,20 +40,6 @@ QUESTIONS: dict[str, Ask] = {
     "out of range": lambda f: lab_answers.out_of_range(f, translator("fr"), None, None),
     "unknown test": lambda f: lab_answers.value(f, translator("fr"), "tsh", None, None),
 }
-
-
-@pytest.fixture
-def opener(database_url: str, master_key: bytes) -> Iterator[Callable[..., Store]]:
-    """Open more instances on the same database (closed at the end)."""
-    opened: list[Store] = []
-
-    def _open(**options: object) -> Store:
-        opened.append(open_store(database_url, master_key, **options))  # type: ignore[arg-type]
-        return opened[-1]
-
-    yield _open
-    for each in opened:
-        each.close()
 
 
 def _results(n: int) -> list[LabResult]:

@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import Engine, create_engine, select, update
+from sqlalchemy import Engine, select, update
 
-from store import LabResult, RecordStatus, Store, TamperDetected, open_store
+from store import LabResult, RecordStatus, Store, TamperDetected
 from store.sql.codec import Codec
-from store.sql.database import normalise_url
 from store.sql.schema import snapshots
-from tests.store.conftest import USER
-
-Opener = Callable[..., Store]
-
-
-@pytest.fixture
-def opener(database_url: str, master_key: bytes) -> Iterator[Opener]:
-    """Open more instances on the same database (closed at the end)."""
-    opened: list[Store] = []
-
-    def _open(**options: object) -> Store:
-        opened.append(open_store(database_url, master_key, **options))  # type: ignore[arg-type]
-        return opened[-1]
-
-    yield _open
-    for each in opened:
-        each.close()
-
-
-@pytest.fixture
-def raw(database_url: str) -> Iterator[Engine]:
-    """A plain engine on the same database."""
-    engine = create_engine(normalise_url(database_url))
-    yield engine
-    engine.dispose()
+from tests.store.conftest import USER, Opener
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,33 +15,8 @@ from store import Document, LabResult, Medication, Store, TamperDetected, open_s
 from store.crypto import keys
 from store.sql import vault as sql_vault
 from store.sql.codec import Codec
-from store.sql.database import normalise_url
 from store.sql.schema import records, snapshots
-from tests.store.conftest import OTHER, USER, Scenario, fill
-
-Opener = Callable[..., Store]
-
-
-@pytest.fixture
-def opener(database_url: str, master_key: bytes) -> Iterator[Opener]:
-    """Open more instances on the same database (closed at the end)."""
-    opened: list[Store] = []
-
-    def _open(key: bytes = master_key, **options: object) -> Store:
-        opened.append(open_store(database_url, key, **options))  # type: ignore[arg-type]
-        return opened[-1]
-
-    yield _open
-    for each in opened:
-        each.close()
-
-
-@pytest.fixture
-def raw(database_url: str) -> Iterator[Engine]:
-    """A plain engine on the same database (the attacker, or a look at the tables)."""
-    engine = create_engine(normalise_url(database_url))
-    yield engine
-    engine.dispose()
+from tests.store.conftest import OTHER, USER, Opener, Scenario, fill
 
 
 @pytest.fixture

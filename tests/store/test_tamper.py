@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
 import pytest
-from sqlalchemy import Engine, create_engine, select, update
+from sqlalchemy import Engine, select, update
 
-from store import LabResult, Medication, Store, TamperDetected, open_store
-from store.sql.database import normalise_url
+from store import LabResult, Medication, Store, TamperDetected
 from store.sql.schema import accounts, document_pages, profiles, records
-from tests.store.conftest import OTHER, USER, Scenario, fill
-
-
-@pytest.fixture
-def reopen(database_url: str, master_key: bytes) -> Iterator[Callable[[], Store]]:
-    """Open a second instance on the same database (nothing comes from the first one's cache)."""
-    opened: list[Store] = []
-
-    def _open() -> Store:
-        opened.append(open_store(database_url, master_key))
-        return opened[-1]
-
-    yield _open
-    for each in opened:
-        each.close()
-
-
-@pytest.fixture
-def raw(database_url: str) -> Iterator[Engine]:
-    """A plain engine on the same database, to play the attacker with write access."""
-    engine = create_engine(normalise_url(database_url))
-    yield engine
-    engine.dispose()
+from tests.store.conftest import OTHER, USER, Opener, Scenario, fill
 
 
 def _payloads(raw: Engine, kind: str) -> list[tuple[str, str, bytes]]:
@@ -65,44 +40,40 @@ def _load(store: Store, user: int, kind: type[Medication] | type[LabResult]) -> 
         vault.records(kind)
 
 
-def test_flipped_bit_is_detected(
-    store: Store, scenario: Scenario, raw: Engine, reopen: Callable[[], Store]
-):
+def test_flipped_bit_is_detected(store: Store, scenario: Scenario, raw: Engine, opener: Opener):
     fill(store, USER, scenario)
     profile_id, record_id, payload = _payloads(raw, "medication")[0]
     flipped = payload[:-5] + bytes([payload[-5] ^ 1]) + payload[-4:]
     _set_payload(raw, profile_id, "medication", record_id, flipped)
-    reopened = reopen()
+    reopened = opener()
     with pytest.raises(TamperDetected):
         _load(reopened, USER, Medication)
 
 
-def test_swapped_rows_are_detected(
-    store: Store, scenario: Scenario, raw: Engine, reopen: Callable[[], Store]
-):
+def test_swapped_rows_are_detected(store: Store, scenario: Scenario, raw: Engine, opener: Opener):
     fill(store, USER, scenario)
     (p1, id1, c1), (p2, id2, c2) = _payloads(raw, "medication")
     _set_payload(raw, p1, "medication", id1, c2)
     _set_payload(raw, p2, "medication", id2, c1)
-    reopened = reopen()
+    reopened = opener()
     with pytest.raises(TamperDetected):
         _load(reopened, USER, Medication)
 
 
 def test_ciphertext_from_another_kind_is_detected(
-    store: Store, scenario: Scenario, raw: Engine, reopen: Callable[[], Store]
+    store: Store, scenario: Scenario, raw: Engine, opener: Opener
 ):
     fill(store, USER, scenario)
     _profile_id, _lab_id, lab_payload = _payloads(raw, "lab")[0]
     med_profile, med_id, _ = _payloads(raw, "medication")[0]
     _set_payload(raw, med_profile, "medication", med_id, lab_payload)
-    reopened = reopen()
+    reopened = opener()
     with pytest.raises(TamperDetected):
         _load(reopened, USER, Medication)
 
 
 def test_ciphertext_from_another_user_is_detected(
-    store: Store, scenario: Scenario, raw: Engine, reopen: Callable[[], Store]
+    store: Store, scenario: Scenario, raw: Engine, opener: Opener
 ):
     fill(store, USER, scenario)
     fill(store, OTHER, scenario)
@@ -111,13 +82,13 @@ def test_ciphertext_from_another_user_is_detected(
     theirs = [row for row in _payloads(raw, "medication") if row[0] != mine]
     target = next(row for row in _payloads(raw, "medication") if row[0] == mine)
     _set_payload(raw, mine, "medication", target[1], theirs[0][2])
-    reopened = reopen()
+    reopened = opener()
     with pytest.raises(TamperDetected):
         _load(reopened, USER, Medication)
 
 
 def test_swapped_chat_ids_pages_and_wrapped_keys_are_detected(
-    store: Store, scenario: Scenario, raw: Engine, reopen: Callable[[], Store]
+    store: Store, scenario: Scenario, raw: Engine, opener: Opener
 ):
     fill(store, USER, scenario)
     fill(store, OTHER, scenario)
@@ -130,7 +101,7 @@ def test_swapped_chat_ids_pages_and_wrapped_keys_are_detected(
             .where(document_pages.c.profile_id == pages[0][0])
             .values(content=pages[1][1])
         )
-    reopened = reopen()
+    reopened = opener()
     for user in (USER, OTHER):
         with reopened.vault(user) as vault:
             if vault.account_id == a:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import io
 import os
 import secrets
@@ -31,11 +30,11 @@ import shutil
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from tests.postgres import fresh_database
 
 QUESTIONS = (
     "quels sont mes traitements ?",
@@ -58,23 +57,6 @@ def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
     return ticks / os.sysconf("SC_CLK_TCK")
-
-
-@contextlib.contextmanager
-def fresh_database(admin_url: str) -> Iterator[str]:
-    """A new PostgreSQL database on the server of ``admin_url``, dropped afterwards."""
-    import psycopg
-
-    name = f"carnet_bench_{uuid.uuid4().hex[:10]}"
-    admin = admin_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = admin_url.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def photos(count: int, folder: Path) -> list[bytes]:
@@ -274,7 +256,7 @@ async def run(args: argparse.Namespace, admin_url: str, folder: Path) -> dict[st
     master_key = secrets.token_bytes(32)
     images = photos(args.documents, folder)
     figures: dict[str, float] = {}
-    with fresh_database(admin_url) as url:
+    with fresh_database(admin_url, "carnet_bench") as url:
         api = FakeBotApi(TOKEN)
         await api.start()
         cluster = Cluster(api, url, master_key, folder, {"CARNET_LOG_LEVEL": "WARNING"})

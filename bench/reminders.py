@@ -27,11 +27,10 @@ import os
 import secrets
 import statistics
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from tests.postgres import fresh_database
 
 BACKLOG = 2_000
 
@@ -42,21 +41,6 @@ class _Clock:
 
     def now(self) -> datetime:
         return self.current
-
-
-@contextmanager
-def _database(base_url: str) -> Iterator[str]:
-    import psycopg
-
-    name = f"carnet_bench_{uuid.uuid4().hex[:10]}"
-    admin = base_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{base_url.rpartition('/')[0]}/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _bulk_load(engine: Any, users: int, occurrences: int, now: datetime) -> float:
@@ -313,7 +297,7 @@ def main() -> int:
 
     # Morning of Friday 27 March 2026 in Paris (the 08:00 dose is due at 07:00 UTC).
     now = datetime(2026, 3, 27, 7, 0, tzinfo=UTC)
-    with _database(base) as url:
+    with fresh_database(base, "carnet_bench") as url:
         store = open_store(url, secrets.token_bytes(32), cache_profiles=0)
         try:
             loaded = _bulk_load(store.engine, args.users, args.occurrences, now)

@@ -38,7 +38,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -72,6 +72,7 @@ from store import (
 )
 from store.crypto import Sealer
 from store.vault import Vault
+from tests.postgres import fresh_database
 
 USER = 424242
 LABS = [
@@ -433,38 +434,25 @@ def _measure(
 @contextmanager
 def _databases(pg_base: str | None) -> Iterator[list[tuple[str, Callable[[], str]]]]:
     tmp = Path(tempfile.mkdtemp(prefix="carnet-bench-"))
-    created: list[str] = []
 
     def sqlite_url() -> str:
         return f"sqlite:///{tmp / f'{uuid.uuid4().hex}.db'}"
 
-    def pg_url() -> str:
-        import psycopg
+    with ExitStack() as databases:
 
-        assert pg_base is not None
-        name = f"carnet_bench_{uuid.uuid4().hex[:10]}"
-        admin = pg_base.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        created.append(name)
-        return f"{pg_base.rpartition('/')[0]}/{name}"
+        def pg_url() -> str:
+            assert pg_base is not None
+            return databases.enter_context(fresh_database(pg_base, "carnet_bench"))
 
-    backends = [("sqlite", sqlite_url)]
-    if pg_base:
-        backends.append(("postgresql", pg_url))
-    try:
-        yield backends
-    finally:
-        if created:
-            import psycopg
-
-            admin = (pg_base or "").replace("postgresql+psycopg://", "postgresql://")
-            with psycopg.connect(admin, autocommit=True) as conn:
-                for name in created:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        for path in tmp.glob("*"):
-            path.unlink()
-        tmp.rmdir()
+        backends = [("sqlite", sqlite_url)]
+        if pg_base:
+            backends.append(("postgresql", pg_url))
+        try:
+            yield backends
+        finally:
+            for path in tmp.glob("*"):
+                path.unlink()
+            tmp.rmdir()
 
 
 def _decrypt_only_fresh(

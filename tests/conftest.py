@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from tests.postgres import fresh_database
 
 POSTGRES_URL = os.environ.get("CARNET_TEST_DATABASE_URL")
 
@@ -30,20 +31,10 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def _fresh_postgres_url() -> Iterator[str]:
-    """A fresh schema-isolated PostgreSQL database for one test, dropped afterwards."""
-    import psycopg
-
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
     assert POSTGRES_URL is not None
-    name = f"carnet_test_{uuid.uuid4().hex[:12]}"
-    admin = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = POSTGRES_URL.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(POSTGRES_URL, "carnet_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -353,6 +353,12 @@ def main() -> int:
     parser.add_argument("--failures", action="store_true", help="list every miss")
     parser.add_argument("--no-latency", action="store_true")
     parser.add_argument(
+        "--holdout",
+        type=Path,
+        default=HOLDOUT,
+        help="the held-out file to score (default bench/nlu_holdout.json)",
+    )
+    parser.add_argument(
         "--write-examples",
         action="store_true",
         help="write the dev set, masked, as the NLU's nearest-phrasing examples, then stop",
@@ -372,10 +378,10 @@ def main() -> int:
         _without_correction(cases, today),
     )
     print(f"  understanding: {per_case_ms:.2f} ms per message")
-    holdout_today, holdout = load_cases(HOLDOUT)
+    holdout_today, holdout = load_cases(args.holdout)
     held = score(holdout, holdout_today)
     report(
-        "held-out set (written before the NLU saw it, never tuned on: the honest figure)",
+        f"held-out set {args.holdout.name} (the honest figure only while it was never tuned on)",
         held,
         _without_correction(holdout, holdout_today),
     )

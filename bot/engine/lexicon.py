@@ -519,7 +519,7 @@ CONDITIONS: dict[str, tuple[str, ...]] = {
     "anxiety": ("anxiete", "anxieux", "anxieuse", "anxiety", "anxious", "trouble anxieux"),
     "osteoarthritis": ("arthrose", "osteoarthritis"),
     "rheumatoid_arthritis": ("polyarthrite rhumatoide", "polyarthrite", "rheumatoid arthritis"),
-    "gout": ("crise de goutte", "gout"),
+    "gout": ("crise de goutte", "la goutte", "gout"),
     "osteoporosis": ("osteoporose", "osteoporosis"),
     "reflux": (
         "reflux",
@@ -568,6 +568,9 @@ DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {
         "blood test",
         "blood test document",
         "resultats d analyses",
+        "du labo",
+        "du laboratoire",
+        "from the lab",
     ),
     "vaccination_record": (
         "carnet de vaccination",

@@ -515,6 +515,37 @@ CUES = frozenset(
 
 RULE_WORDS = frozenset(
     [
+        # round 17 preparation: movement verbs for trends, times of day, SMS, help
+        "alarm",
+        "bedtime",
+        "bloodwork",
+        "bloodworks",
+        "breakfast",
+        "climbed",
+        "climbing",
+        "comes",
+        "conseille",
+        "coucher",
+        "creeping",
+        "dejeuner",
+        "diner",
+        "dinner",
+        "dropping",
+        "eating",
+        "filez",
+        "gotten",
+        "lachee",
+        "lachees",
+        "laches",
+        "lunch",
+        "moins",
+        "petit",
+        "positive",
+        "refile",
+        "several",
+        "sleeping",
+        "sliding",
+        "trucs",
         # round 16 rule words: doctors by specialty, passive endings, help, trends
         "actuelles",
         "autres",
@@ -1398,6 +1429,16 @@ SLANG: dict[str, str] = {
     "mrc": "merci",
     "qand": "quand",
     "usd": "used",
+    "medz": "meds",
+    "snd": "send",
+    "pri": "pris",
+    "plu": "plus",
+    "mor": "more",
+    "pr": "pour",
+    "pa": "pas",
+    "goin": "going",
+    "comin": "coming",
+    "envoi": "envoie",
     "pren": "prends",
     "prens": "prends",
 }
@@ -1408,8 +1449,28 @@ PARTICIPLES = frozenset(
 """After these, "ma" is "m'a" typed without its apostrophe ("qui ma prescrit")."""
 
 SMS_C = frozenset(
-    ["quoi", "qui", "quand", "combien", "dangereux", "grave", "bon", "ok", "pour", "le", "la"]
+    [
+        "quoi",
+        "qui",
+        "quand",
+        "combien",
+        "dangereux",
+        "grave",
+        "bon",
+        "ok",
+        "pour",
+        "pr",
+        "le",
+        "la",
+    ]
 )
+WHAT_SMS = frozenset(["what", "wat", "whats", "wats", "wht", "wut"])
+FOR_OBJECTS = frozenset(["me", "my", "u", "you", "what", "wat", "koi", "quoi", "the", "it"])
+"""After these, "4" is "for" ("no more X 4 me"), not a dose."""
+TO_BEFORE = frozenset(
+    ["use", "used", "need", "have", "want", "going", "supposed", "got", "how", "meant", "able"]
+)
+"""Before these, "2" is "to" ("what did I use 2 take"), not a dose."""
 _MULTI_WORD = re.compile(r"\s+")
 
 
@@ -1479,8 +1540,17 @@ def correct(tokens: Sequence[str], extra: Iterable[str] = ()) -> list[str]:
         ):
             out.extend(["c", "est"])  # "c quoi", "c ki", "c dangereux"
             continue
-        if token == "4" and not after and tokens[0] in ("what", "wat", "whats", "wats"):
-            out.append("for")  # "wat is metformin 4"
+        if token == "4" and (
+            (not after and (tokens[0] in WHAT_SMS or before in WHAT_SMS))
+            or (after in FOR_OBJECTS and before.isalpha())
+        ):
+            out.append("for")  # "wat is metformin 4", "lisinopril wat 4", "4 me"
+            continue
+        if token == "2" and before in TO_BEFORE and after.isalpha():
+            out.append("to")  # "what did i use 2 take"
+            continue
+        if token == "conte" and after == "rendu":
+            out.append("compte")  # "conte rendu" = "compte rendu"
             continue
         if token == "ma" and after in PARTICIPLES:
             out.extend(["m", "a"])
@@ -1800,6 +1870,12 @@ ENDED_WHEN = (
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|stopped|arrete)\b)"
 )
 """What may follow an ending word: "traitement X fini hier", "X terminé depuis lundi"."""
+TIME_OF_DAY = (
+    r"\b(before|avant|after|apres) (bed|bedtime|sleep|sleeping|meals?|eating|breakfast|dinner|"
+    r"lunch|le coucher|de dormir|de me coucher|les repas|de manger|le repas|le dejeuner|le diner|"
+    r"le petit dejeuner)\b"
+)
+"""A time of day ("before bed", "avant les repas"): "before" here is no sign of the past."""
 HELP_ALONE = r"^(aide|help|au secours|\?|menu|commandes|commands)( moi| me| please| stp)?$"
 HELP_ASKED = (
     r"\b(que (sais|peux) tu faire|(sais|peux) tu faire|tu (sais|peux) faire|"
@@ -1808,6 +1884,9 @@ HELP_ASKED = (
     r"(tu peux|peux tu|vous pouvez|pouvez vous) m aider (a|en|pour) quoi|"
     r"tu fais quoi(?! (ce|cette|demain|aujourd|this|tonight|today|le week|pendant))|"
     r"what do you do|what are you|qui es tu|who are you|comment je t utilise|"
+    r"what (can|does|do) (this|the|that|you) (bot|app|thing|carnet|tool)? ?(do|does)$|"
+    r"(je fais|on fait|je peux faire|on peut faire) quoi avec (toi|vous|ce bot|ca|carnet)|"
+    r"what (can|do|should) i do (with|here)|"
     r"how to use you|how do i use you|"
     r"comment ca marche|comment t utiliser|how do i use|what do you do|"
     r"comment tu (marches?|fonctionnes?|t utilises?)|tu (marches?|fonctionnes?) comment|"
@@ -1916,7 +1995,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     if _any(t, reminder_word) and _any(
         t,
         r"\b(arrete|arreter|arretez|stop|stopper|stoppe|pause|suspends?|suspendre|desactive|"
-        r"desactiver|coupe|couper|plus de|no more|turn off|switch off|disable|mute|cancel|"
+        r"desactiver|coupe|couper|plus de|plus d|no more|turn off|switch off|disable|mute|cancel|"
         r"plus besoin|pas besoin|no need|don t need|no longer need|inutile|"
         r"annule|annuler|supprime|supprimer|enleve|enlever|don t want|veux plus|want no)\b",
     ):
@@ -1988,7 +2067,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         return intent("reminders.list")
 
     named_for = (
-        r"^(le |la |l |les |mon |ma |mes |the |my )?(?P<product>\w+( \w+)?) "
+        r"^(le |la |l |les |mon |ma |mes |the |my )?(?P<product>\w+( \w+)??) "
         r"(c est |est |ca |is |it s )?(pour|contre|for|against) "
         r"(le|la|l|les|mon|ma|mes|my|the|\w+)\b"
     )
@@ -2008,6 +2087,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         return intent("treatment.purpose", product=match["product"])
     prescriber = (
         r"\b(qui (m )?a prescrit|qui me l a prescrit|quel (medecin|docteur) (m )?a prescrit|"
+        r"qui (qui )?(m a|me l a|m l a) (file|refile|donne|prescrit|mis sous|conseille)|"
         r"prescrit par qui|who prescribed|which doctor prescribed|who gave me|qui m a donne|"
         r"qui m a mis sous|who put me on|c est qui qui m a prescrit|vient de quel|"
         r"quel (medecin|docteur)|doctor that|doctor who|(which|what) (physician|gp)|"
@@ -2087,7 +2167,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     ):
         product = _known_product(t, names) or _product_after(t, purpose, names)
         declared = not question and _any(t, DECLARATIVE) and find_condition(t) is not None
-        if product is not None and not find_lab_test(product or "") and not declared:
+        lab_asked = find_lab_test(t) is not None and product not in names  # "kidney function"
+        if product is not None and not find_lab_test(product) and not declared and not lab_asked:
             return intent("treatment.purpose", product=product)
     started = (
         r"\b(quand (ai je|j ai|est ce que j ai) commence|depuis quand|when did i (start|begin)|"
@@ -2152,7 +2233,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"(stopped|discontinued|cancelled|canceled|a arrete|a stoppe|a supprime) "
         r"(my|mon|ma|mes|le|la|l|the|his|her)|"
         r"^(fin|end) (du|de|d|of)( (mon|ma|my|the|la|le))? ?(traitement|cure|course|treatment)?|"
-        r"plus sous|j ai lache|jamais repris|^(off|plus de|no more))\b"
+        r"plus sous|j ai lache|jamais repris|^(off|plus de|no more)|"
+        r"^(i )?(ve |have |just )?(finished|completed|ended) (my|the|mon|ma|le|la|l))\b"
     )
     negated_now = _any(t, r"\b(don t take|do not take|not taking)\b") and not _any(
         t, r"\b(anymore|any more|no more)\b"
@@ -2160,7 +2242,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     listed = _known_product(t, names) is None and _any(
         t,
         r"\b(prescriptions|meds|medicaments|medocs|medications|treatments|traitements|pills|"
-        r"drugs|medicines|cachets)\b",
+        r"drugs|medicines|cachets|stuff|things|trucs|choses)\b",
     )  # "old prescriptions i don't take anymore": a list, not one product stopped
     if (
         _any(t, stop)
@@ -2240,7 +2322,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"voir|revoir|show|send|display|give|retrouve|retrouver|find|get|open|ouvre|ouvrir|"
         r"je veux|i want|je voudrais|i d like|peux tu m envoyer|can you send|see|view|"
         r"look at|have a look|regarder|consulter|jeter un oeil|pull up|bring up|ressortir|"
-        r"ressors|i need|j ai besoin d|j ai besoin de|il me faut)\b"
+        r"ressors|i need|j ai besoin d|j ai besoin de|il me faut|file moi|filez moi)\b"
     )
     kind = find_kind(t)
     if kind is None and _any(
@@ -2256,7 +2338,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             t,
             r"\b(j ai (fait|eu|recu)|on m a (fait|vaccine)|je me suis fait vacciner|"
             r"je me suis fait|fait mon|fait le|fait ma|fait un|i got|i had|i received|"
-            r"i did|got my|had my|been vaccinated|was vaccinated|je suis vaccine|"
+            r"i did|got my|had my|been vaccinated|was vaccinated|got vaccinated|get vaccinated|"
+            r"je suis vaccine|je me suis vaccine|"
             r"vaccine contre|vaccinated against|recu mon|recu ma|just (got|had|received|did)|"
             r"je viens (de faire|de recevoir|d avoir|de me faire)|viens de faire|"
             r"^(had|got|received|did|took|getting) (the|a|an|my|mon|ma|le|la))\b",
@@ -2302,7 +2385,12 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"\b(je prends|je prend|j prends|je prendrai|i take|i m taking|i am taking|i m on|"
         r"i am on|je suis sous|on m a prescrit|le medecin m a prescrit|my doctor prescribed|"
         r"j ai commence|je viens de commencer|i started|i just started|started taking|"
-        r"i was prescribed|on m a mis sous|je suis passe a|je suis passee a|i use|i m using|"
+        r"i was prescribed|on m a mis sous|je suis passee? (a|au|aux|a la|a l|sous)|"
+        r"(switched|moved|changed) (over )?to|i use|i m using|(got|been|was|were|get) prescribed|"
+        r"^(my|mon|ma|le|la|the) (\w+ )?(doctor|doc|gp|medecin|docteur|toubib|generaliste|"
+        r"specialist|specialiste|\w+ologist|\w+ologue|psychiatrist|psychiatre) "
+        r"(just |a |has |m a |vient de me )?(prescribed|prescrit|prescrire|put me on|started)|"
+        r"j ai pris (du|de la|de l|des|un|une) |"
         r"je me pique|je me injecte|de me (prescrire|donner|mettre sous)|m ont prescrit|"
         r"m a ete prescrit|je commence|je vais commencer|je dois commencer|i m starting|"
         r"i start|i ll start|i will start|(i ve |i have )?been (taking|on|using)|"
@@ -2324,7 +2412,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             return intent("state.treatment", product=product)
     posology = (
         r"^(on |sous |now on |maintenant sous )?(?P<product>{}) (\d|un |une |one |two |deux |"
-        r"demi |half |(matin|soir|midi|morning|evening|night|daily|nightly|weekly)\b)"
+        r"demi |half |(matin|soir|midi|morning|evening|night|daily|nightly|weekly)\b|"
+        r"(quand|lorsque|when|whenever|si|if) (je|j|i)\b)"
     )
     match = next(  # the name in one word, else in two ("vitamine d 1000 ui")
         (
@@ -2334,21 +2423,28 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         ),
         None,
     )
+    clause = "?" not in raw and _any(
+        t, r"^\S+( \S+)? (quand|lorsque|when|whenever|si|if) (je|j|i)\b"
+    )
     if (
         match
-        and not question
+        and (not question or clause)  # "ventoline quand je suis essoufflé": when, not a question
         and match["product"] in names
-        and _any(
-            t,
-            r"\b(\d+|mg|ml|matin|soir|midi|morning|evening|night|daily|nightly|weekly|"
-            r"par jour|a day|per day|fois|times|puffs?|bouffees?|comprimes?|tablets?|"
-            r"gelules?|si besoin|when needed|as needed|x)\b",
+        and (
+            clause
+            or _any(
+                t,
+                r"\b(\d+|mg|ml|matin|soir|midi|morning|evening|night|daily|nightly|weekly|"
+                r"par jour|a day|per day|fois|times|puffs?|bouffees?|comprimes?|tablets?|"
+                r"gelules?|si besoin|when needed|as needed|x)\b",
+            )
         )
     ):  # a posology with no verb: "ventoline 2 bouffées si besoin", "on ramipril 5 at night"
         return intent("state.treatment", product=match["product"])
     if (
         _any(t, statement_cue)
         and not question
+        and not _any(t, r"\b(ce que|qu est ce que|est ce que|what) (je|j|i)\b")
         and not _any(t, r"^(tout ce qu|tout ce que|everything|all (the )?(things|stuff|meds))\b")
     ):
         product = _product_after(t, statement_cue, names) or _known_product(t, names)
@@ -2357,7 +2453,11 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
             return intent("state.treatment", product=product, detail=detail or None)
 
     doc_word = _any(
-        re.sub(r"\b(on|in) (file|record)\b", "stored", t),
+        re.sub(
+            r"\b(on|in) (file|record)\b|\bfile (moi|me|nous)\b|\b(m a|m as|m avez|m ont) file\b",
+            "stored",
+            t,
+        ),
         r"\b(document|documents|doc|docs|photo|original|scan|pdf|fichier|"
         r"fichiers|file|files|papier|papiers|copie|copy)\b",
     )
@@ -2414,7 +2514,13 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"(mieux|pire|meilleur|meilleure) qu|(better|worse|higher|lower) than|trnd|evol|"
         r"over the (years|months)|through the years|year (on|over|to|after) year|"
         r"au fil des|d annee en annee|sur (les|plusieurs) (dernieres )?(annees|ans|mois)|"
-        r"depuis des (annees|ans|mois)|for years)\b"
+        r"depuis des (annees|ans|mois)|for years|"
+        r"(dropping|dropped|climbing|climbed|creeping|sliding|falling|rising)|"
+        r"(come|came|coming|gone|go|going|went|get|got|gotten|getting) (down|up)|"
+        r"(ca |ca s |s )?(va|vont|allait) (mieux|moins bien)|"
+        r"over the (last |past )?(few |several |\d+ )?(years|months|yrs)|"
+        r"(ces|les) (derniers|dernieres) (mois|annees|ans|temps)|in recent (years|months)|"
+        r"(the )?(last|past) (few|several) (years|months))\b"
     )
     out_of_range = (
         r"\b(hors norme|hors normes|anormal|anormaux|anormale|anormales|out of range|abnormal|"
@@ -2428,7 +2534,9 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"high or low|haut ou bas|in range|dans les normes|normaux|normales|"
         r"(n )?(allait|allaient|va|vont) pas|cloche|clochait|went wrong|(isn t|wasn t|not) right|"
         r"pas terrible|pas top|pas genial|pas brillant|worry|worried|m inquieter|s inquieter|"
-        r"inquiete|inquieter|concern|alarming|alarmant|alarmants)\b"
+        r"inquiete|inquieter|concern|alarming|alarmant|alarmants|"
+        r"(come|came|comes|coming) back (high|low|abnormal|bad|off|flagged|positive)|"
+        r"anything (high|low|abnormal|off))\b"
     )
     if _any(t, trend) and (test or _any(t, r"\b(analyses|resultats|results|labs|valeurs)\b")):
         return intent("labs.trend", test=test, start=start, end=end)
@@ -2439,7 +2547,8 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
     if _any(
         t,
         r"\b(analyses?|resultats?|results?|prises? de sang|bilans?( sanguins?)?|"
-        r"blood (test|tests|work)|labs?|lab results|test results|examens|taux|"
+        r"blood (test|tests|work)|bloodwork|bloodworks|labs?|lab results|test results|"
+        r"examens|taux|"
         r"(what|which|quels|quelles) (\w+ )?(tests|examens|analyses|bilans))\b",
     ):
         return intent("labs.list", start=start, end=end)
@@ -2458,11 +2567,14 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         r"what i (should|must|need to|have to|m supposed to|am supposed to) (take|swallow)|"
         r"(supposed|meant) to (take|be taking|swallow)|"
         r"(que|what) (j ai|i ve|i have|i) (arrete|stopped|quit) (de prendre|taking)|"
-        r"what (\w+ )?(did|do) i use to (be on|take))\b"
+        r"what (\w+ )?(did|do) i use to (be on|take)|"
+        r"(stuff|things|trucs|choses|what|meds|pills) (that |que |qu )?(i|je|j) "
+        r"(don t|do not|no longer|ne|n)? ?(take|prends|prend|prenais|took|used to take)\b)\b"
     )
     if _any(
         t,
-        r"\b(rappels?|reminders?|alarmes?|alertes?|notifications?|prochaines? prises?|"
+        r"\b(rappels?|reminders?|alarmes?|alertes?|alerts?|alarms?|notifications?|notifs?|"
+        r"prochaines? prises?|"
         r"next (dose|doses|intake|intakes|pills?)|quand dois je prendre|when (should|do) i take|"
         r"a quelle heure|what time)\b",
     ) and not (
@@ -2471,14 +2583,15 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         return intent("reminders.list")
     if _any(t, TREATMENT_WORDS) or _known_product(t, names) or _any(t, taking):
         past = _any(
-            t,
+            re.sub(TIME_OF_DAY, " ", t),
             r"\b(pris|prenais|took|was taking|did i take|avais|ancien|anciens|anciennes|passes|"
             r"passe|precedent|precedents|before|avant|previous|past|earlier|history|historique|"
             r"had|j ai eu|fini|finis|termines|stopped|arretes|former|old|donne|given|gave|"
             r"vieux|vieilles|vieille|older|avait|avais|m avait|prior|lately finished|"
             r"(ne )?(prends|prend|prenons) plus|no longer|not anymore|any ?more|plus maintenant|"
             r"used to|use to|avant|autrefois|n est plus|plus sous|ever|(ai je|j ai) deja|"
-            r"arrete de prendre|stopped taking)\b",
+            r"arrete de prendre|stopped taking|finished|completed|lache|laches|lachee|lachees|"
+            r"dropped)\b",
         ) and not (
             _any(
                 t, r"\b(actuel|actuelle|actuels|actuelles|current|currently|en cours|right now)\b"

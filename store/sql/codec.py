@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import gc
 import json
-import sys
 import threading
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
 
-import pydantic_core
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from store.crypto import Sealer
@@ -43,6 +40,7 @@ from store.records import (
     UserProfile,
     Vaccination,
 )
+from store.sql.snapshot import LAB_STREAM, ChunkReader, Fetch, LabSnapshot, lab_stream, seal_chunks
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -129,48 +127,55 @@ class Codec:
         """
         return self.sealer.seal("snapshots", f"{kind}@{version}", "payload", body)
 
+    def seal_snapshot_cells(self, kind: str, version: int, body: bytes) -> list[bytes]:
+        """The cells of a snapshot: chunks for a lab stream (``store.sql.snapshot``), else one."""
+        if body[:1] == LAB_STREAM:
+            return seal_chunks(self.sealer, kind, version, body)
+        return [self.seal_snapshot(kind, version, body)]
+
     def open_snapshot(
-        self, model: type[M], kind: str, version: int, blob: bytes
+        self, model: type[M], kind: str, version: int, first: bytes, fetch: Fetch
     ) -> tuple[list[M], bool]:
-        """Every record of a snapshot, validated in one pydantic-core call; whether it is indexed.
+        """Every record of a snapshot, validated in one pydantic-core call; whether it is chunked.
+
+        ``first`` is the kind's own cell; ``fetch`` gives a chunked snapshot's other chunks. A
+        single envelope (written before chunks) may hold an array or an older indexed format.
 
         Raises:
             TamperDetected: the blob was modified or belongs to another kind, profile or version.
         """
-        body = self.sealer.open("snapshots", f"{kind}@{version}", "payload", blob)
-        indexed = _split_indexed(body)
-        if indexed is not None:
-            body = indexed[2]
+        if ChunkReader.is_chunked(first):
+            snapshot = LabSnapshot(ChunkReader(self.sealer, kind, version, first, fetch))
+            return self.validate_array(model, snapshot.body()), True
+        body = self.sealer.open("snapshots", f"{kind}@{version}", "payload", first)
+        if body[:1] in _INDEXED_OLD:  # 0x01, 0x02: format byte, index length, index, array
+            size = int.from_bytes(body[1:5], "big")
+            body = body[5 + size :]
+        return self.validate_array(model, body), False
+
+    def open_lab_snapshot(
+        self, kind: str, version: int, first: bytes, fetch: Fetch
+    ) -> LabSnapshot | None:
+        """A chunked lab snapshot's header (its parts read on demand), or None if not chunked.
+
+        Raises:
+            TamperDetected: chunk 0 was modified or belongs to another kind, profile or version.
+        """
+        if not ChunkReader.is_chunked(first):
+            return None
+        return LabSnapshot(ChunkReader(self.sealer, kind, version, first, fetch))
+
+    def validate_slices(self, model: type[M], slices: Sequence[bytes]) -> list[M]:
+        """Records from snapshot slices (each one or more comma-joined records), in one call."""
+        return _validate_many(model, [piece for piece in slices if piece])
+
+    def validate_array(self, model: type[M], body: bytes) -> list[M]:
+        """Records from one JSON array, in one pydantic-core call."""
         try:
             with gc_paused():
-                return _list_adapter(model).validate_json(body), (
-                    indexed is not None and indexed[0] == INDEXED
-                )
+                return _list_adapter(model).validate_json(body)
         except ValidationError:
             raise DecryptionFailed("decrypted snapshot does not match its record type") from None
-
-    def open_snapshot_index(
-        self, kind: str, version: int, blob: bytes
-    ) -> tuple[SnapshotIndex, bytes] | None:
-        """The sealed index of a snapshot and its body, without validating any record.
-
-        None for a snapshot written before indexes (a JSON array: the caller loads it all).
-
-        Raises:
-            TamperDetected: the blob was modified or belongs to another kind, profile or version.
-        """
-        body = self.sealer.open("snapshots", f"{kind}@{version}", "payload", blob)
-        indexed = _split_indexed(body)
-        if indexed is None or indexed[0] != INDEXED:
-            return None
-        _, raw, records_body = indexed
-        return SnapshotIndex.parse(raw), records_body
-
-    def validate_spans(
-        self, model: type[M], body: bytes, spans: Sequence[tuple[int, int]]
-    ) -> list[M]:
-        """The records whose JSON is at ``body[start:end]`` for each span, in one call."""
-        return _validate_many(model, [body[start:end] for start, end in spans])
 
     def seal_page(self, document_id: str, page_no: int, page: DocumentPage) -> tuple[bytes, bytes]:
         """``(meta, content)`` ciphertexts of one page."""
@@ -234,153 +239,22 @@ class Codec:
         return answer, at
 
 
-INDEXED = b"\x02"
-"""First byte of an indexed snapshot (an older one is a JSON array and starts with ``[``).
-
-``0x01`` (`71078f7`, index columns as JSON) is read in full and rewritten like an array."""
-_INDEXED_V1 = b"\x01"
-_COLUMNS = ("name", "day", "status", "start", "end")
-
-
-class SnapshotIndex:
-    """Per record of an indexed lab snapshot: id, test name, date, status, where its JSON is.
-
-    Sealed with the body (never stored in clear). A small JSON header, then five columns of
-    little-endian uint32 (not one object per record: 20,000 entries open in well under a
-    millisecond plus the ids string): ``name[i]`` points into ``names`` (each
-    distinct ``(name, normalized_name)`` once), ``status[i]`` into ``statuses``, ``day[i]`` is
-    the effective date's ordinal (0: undated), the record's JSON is ``body[start[i]:end[i]]``;
-    the ids are one newline-joined string, split only when rows changed since the snapshot.
-    """
-
-    __slots__ = ("_ids", "_joined", "day", "end", "name", "names", "start", "status", "statuses")
-
-    name: array[int]
-    day: array[int]
-    status: array[int]
-    start: array[int]
-    end: array[int]
-
-    def __init__(self, data: Any, columns: list[array[int]]) -> None:
-        """Check the parsed index (authenticated, but never trusted to be well formed).
-
-        Raises:
-            DecryptionFailed: the index does not have the expected shape.
-        """
-        self.name, self.day, self.status, self.start, self.end = columns
-        try:
-            self.names: list[tuple[str, str | None]] = [
-                (str(n), None if m is None else str(m)) for n, m in data["names"]
-            ]
-            self.statuses: list[str] = [str(x) for x in data["statuses"]]
-            self._joined: str = data["ids"]
-            ok = isinstance(self._joined, str) and (
-                not self.name
-                or (max(self.name) < len(self.names) and max(self.status) < len(self.statuses))
-            )
-        except (KeyError, TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise DecryptionFailed("decrypted snapshot index is malformed")
-        self._ids: list[str] | None = None
-
-    @classmethod
-    def parse(cls, raw: bytes) -> SnapshotIndex:
-        """An index from its plaintext: a JSON header's length and header, then the columns.
-
-        Raises:
-            DecryptionFailed: the index does not have the expected shape.
-        """
-        size = int.from_bytes(raw[:4], "big")
-        try:
-            data = pydantic_core.from_json(raw[4 : 4 + size])
-            count = data["count"]
-        except (ValueError, KeyError, TypeError):
-            raise DecryptionFailed("decrypted snapshot index is malformed") from None
-        if type(count) is not int or count < 0 or len(raw) != 4 + size + 4 * count * 5:
-            raise DecryptionFailed("decrypted snapshot index is malformed")
-        columns = []
-        at = 4 + size
-        for _ in _COLUMNS:
-            column = array("I")
-            column.frombytes(raw[at : at + 4 * count])
-            if sys.byteorder != "little":
-                column.byteswap()
-            columns.append(column)
-            at += 4 * count
-        return cls(data, columns)
-
-    @property
-    def size(self) -> int:
-        """How many records the snapshot holds."""
-        return len(self.name)
-
-    @property
-    def ids(self) -> list[str]:
-        """The record ids, in the body's order."""
-        if self._ids is None:
-            ids = self._joined.split("\n") if self._joined else []
-            if len(ids) != self.size:
-                raise DecryptionFailed("decrypted snapshot index is malformed")
-            self._ids = ids
-        return self._ids
-
-    def status_code(self, status: str) -> int:
-        """The code of a status in ``status`` (-1 if no record has it)."""
-        return self.statuses.index(status) if status in self.statuses else -1
-
-
-def _split_indexed(body: bytes) -> tuple[bytes, bytes, bytes] | None:
-    """``(format byte, index, records JSON array)`` of an indexed snapshot, else None."""
-    if body[:1] not in (INDEXED, _INDEXED_V1):
-        return None
-    size = int.from_bytes(body[1:5], "big")
-    if len(body) < 5 + size:
-        raise DecryptionFailed("decrypted snapshot index is truncated")
-    return body[:1], body[5 : 5 + size], body[5 + size :]
+_INDEXED_OLD = (b"\x01", b"\x02")
+"""First plaintext bytes of the single-envelope lab snapshots with an index (`71078f7`,
+`808335d`): read in full and rewritten chunked."""
 
 
 def snapshot_body(model: type[M], parts: list[bytes], items: Sequence[M]) -> bytes:
     """A snapshot's plaintext from the JSON of every record (``parts``) and the records.
 
-    Lab results get an index (see ``SnapshotIndex``) before the JSON array; other kinds are
-    the JSON array alone.
+    Lab results: a lab stream (``store.sql.snapshot``); other kinds (or lab ids holding a
+    newline): the JSON array.
     """
-    if model is not LabResult:
-        return b"[" + b",".join(parts) + b"]"
-    if any("\n" in item.id for item in items):  # type: ignore[attr-defined]
-        return b"[" + b",".join(parts) + b"]"  # cannot be indexed: read in full
-    names: dict[tuple[str, str | None], int] = {}
-    statuses: dict[str, int] = {}
-    name: list[int] = []
-    days: list[int] = []
-    status: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    at = 1
-    for part, item in zip(parts, items, strict=True):
-        lab: LabResult = item  # type: ignore[assignment]
-        name.append(names.setdefault((lab.name, lab.normalized_name), len(names)))
-        days.append(lab.effective_date.toordinal() if lab.effective_date else 0)
-        status.append(statuses.setdefault(lab.status.value, len(statuses)))
-        starts.append(at)
-        at += len(part)
-        ends.append(at)
-        at += 1  # the comma
-    header = pydantic_core.to_json(
-        {
-            "names": list(names),
-            "statuses": list(statuses),
-            "ids": "\n".join(item.id for item in items),  # type: ignore[attr-defined]
-            "count": len(name),
-        }
-    )
-    columns = [array("I", column) for column in (name, days, status, starts, ends)]
-    if sys.byteorder != "little":
-        for column in columns:
-            column.byteswap()
-    raw = len(header).to_bytes(4, "big") + header + b"".join(c.tobytes() for c in columns)
-    return INDEXED + len(raw).to_bytes(4, "big") + raw + b"[" + b",".join(parts) + b"]"
+    if model is LabResult:
+        stream = lab_stream(parts, items)  # type: ignore[arg-type]
+        if stream is not None:
+            return stream
+    return b"[" + b",".join(parts) + b"]"
 
 
 def dump_snapshot(model: type[M], items: list[M]) -> bytes:

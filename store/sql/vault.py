@@ -45,7 +45,6 @@ from store.sql import jobs
 from store.sql.cache import RecordCache
 from store.sql.codec import (
     Codec,
-    SnapshotIndex,
     dump_snapshot,
     gc_paused,
     kind_of,
@@ -62,6 +61,7 @@ from store.sql.schema import (
     records,
     snapshots,
 )
+from store.sql.snapshot import Fetch, LabSnapshot, chunk_kind
 
 Clinical = Medication | LabResult | Vaccination | Allergy | Condition
 C = TypeVar("C", Medication, LabResult, Vaccination, Allergy, Condition)
@@ -393,28 +393,22 @@ class SqlVault:
     def lab_results(self, match: Callable[[str, str | None], bool]) -> list[LabResult]:
         """The lab results whose ``(name, normalized_name)`` match, without building the others.
 
-        Read from the lab snapshot's sealed index (``match`` is called once per distinct name):
-        only the matching records are validated, then brought up to date by the rows written
-        since (changed ones re-matched, gone ones dropped), so the answer equals filtering
-        ``records(LabResult)``. Never fills the kind's cache (a part is not the kind). Falls
-        back to the full load when the kind is cached, written by this vault, or its snapshot
-        is missing or older than indexes.
+        Read from the chunked lab snapshot (``store.sql.snapshot``; ``match`` is called once per
+        distinct name): only the matching names' groups are fetched, opened and validated, then
+        brought up to date by the rows written since (changed ones re-matched, gone ones
+        dropped), so the answer equals filtering ``records(LabResult)``. Never fills the kind's
+        cache (a part is not the kind). Falls back to the full load when the kind is cached,
+        written by this vault, or its snapshot is missing or not chunked.
         """
-        opened = self._lab_index()
+        opened = self._lab_snapshot()
         if opened is None:
             return [r for r in self._load(LabResult) if match(r.name, r.normalized_name)]
-        version, index, body = opened
-        wanted = [match(name, normalized) for name, normalized in index.names]
-        spans = [
-            (start, end)
-            for n, start, end in zip(index.name, index.start, index.end, strict=True)
-            if wanted[n]
-        ]
-        found = self._codec.validate_spans(LabResult, body, spans)
-        del body
+        version, snapshot = opened
+        wanted = [g for g, (name, norm) in enumerate(snapshot.names) if match(name, norm)]
+        found = self._codec.validate_slices(LabResult, snapshot.groups(wanted))
         if version == self._version:
             return found
-        fresh, gone = self._lab_changes(version, index)
+        fresh, gone = self._lab_changes(version, snapshot)
         by_id = {r.id: r for r in found}
         for record in fresh:
             if match(record.name, record.normalized_name):
@@ -427,49 +421,60 @@ class SqlVault:
         """For each distinct ``(name, normalized_name)``, its latest result with this status.
 
         Latest by effective date (undated first), the later one in load order on a tie; the
-        results come in load order. Read from the snapshot's sealed index like ``lab_results``
-        (about one record per test validated), else from the full load.
+        results come in load order. From the chunked snapshot: its header and its copies of
+        each name's latest result (about one record per name validated), with rows written
+        since competing; else from the full load.
         """
-        opened = self._lab_index()
+        opened = self._lab_snapshot()
         if opened is None:
             every = [r for r in self._load(LabResult) if r.status is status]
             return _latest_by_name(every, list(range(len(every))))
-        version, index, body = opened
-        fresh, gone = (
-            ([], set()) if version == self._version else self._lab_changes(version, index)
-        )
+        version, snapshot = opened
+        code = snapshot.status_code(status.value)
+        latest = [entry for entry in snapshot.header.latest if entry[0] == code]
+        if version == self._version:
+            return self._codec.validate_slices(LabResult, snapshot.spans([e[4:] for e in latest]))
+        fresh, gone = self._lab_changes(version, snapshot)
         replaced = gone | {r.id for r in fresh}
-        code = index.status_code(status.value)
-        best: dict[tuple[str, str | None], tuple[int, int]] = {}
-        names, ids = index.names, (index.ids if replaced else [])
-        for i, (n, day, state) in enumerate(zip(index.name, index.day, index.status, strict=True)):
-            if state != code or (replaced and ids[i] in replaced):
+        ids = snapshot.ids() if replaced else []
+        names = snapshot.names
+        # name -> (day, position, span of its JSON)
+        best: dict[tuple[str, str | None], tuple[int, int, tuple[int, int]]] = {}
+        for _, group, position, day, start, end in latest:
+            if not replaced or ids[position] not in replaced:
+                best[names[group]] = (day, position, (start, end))
                 continue
-            held = best.get(names[n])
-            if held is None or day >= held[0]:
-                best[names[n]] = (day, i)
-        at = {record_id: i for i, record_id in enumerate(index.ids)} if fresh else {}
-        appended = index.size
+            days, codes, starts, ends = snapshot.columns()  # the next one still there
+            _, _, first, n = snapshot.header.groups[group]
+            for p in range(first, first + n):
+                if codes[p] == code and ids[p] not in replaced:
+                    held = best.get(names[group])
+                    if held is None or days[p] >= held[0]:
+                        best[names[group]] = (days[p], p, (starts[p], ends[p]))
+        at = {record_id: i for i, record_id in enumerate(ids)} if fresh else {}
+        appended = snapshot.count
         newer: dict[int, LabResult] = {}
         for record in fresh:
-            position = at.get(record.id)
-            if position is None:
+            known = at.get(record.id)
+            if known is None:
                 position, appended = appended, appended + 1
+            else:
+                position = known
             if record.status is not status:
                 continue
             key = (record.name, record.normalized_name)
             day = record.effective_date.toordinal() if record.effective_date else 0
             held = best.get(key)
-            if held is None or (day, position) >= held:
-                best[key] = (day, position)
+            if held is None or (day, position) >= held[:2]:
+                best[key] = (day, position, (0, 0))
                 newer[position] = record
-        positions = sorted(position for _, position in best.values())
-        spans = [(index.start[p], index.end[p]) for p in positions if p not in newer]
-        built = iter(self._codec.validate_spans(LabResult, body, spans))
-        return [newer[p] if p in newer else next(built) for p in positions]
+        chosen = sorted((position, span) for _, position, span in best.values())
+        spans = [span for position, span in chosen if position not in newer]
+        built = iter(self._codec.validate_slices(LabResult, snapshot.spans(spans)))
+        return [newer[p] if p in newer else next(built) for p, _ in chosen]
 
-    def _lab_index(self) -> tuple[int, SnapshotIndex, bytes] | None:
-        """``(version, index, body)`` of the lab snapshot, when a partial read can use it."""
+    def _lab_snapshot(self) -> tuple[int, LabSnapshot] | None:
+        """``(version, snapshot)`` of the chunked lab snapshot, when a partial read can use it."""
         kind = kind_of(LabResult)
         if (
             self._snapshot_min <= 0
@@ -481,22 +486,28 @@ class SqlVault:
         row = self._snapshot_row(kind)
         if row is None or row[0] > self._version:
             return None
-        opened = self._codec.open_snapshot_index(kind, row[0], row[1])
-        return None if opened is None else (row[0], *opened)
+        version, first = row
+        opened = self._codec.open_lab_snapshot(kind, version, first, self._chunks(kind, version))
+        return None if opened is None else (version, opened)
 
-    def _lab_changes(self, since: int, index: SnapshotIndex) -> tuple[list[LabResult], set[str]]:
-        """Lab rows written since ``since`` (validated), and the indexed ids gone since."""
+    def _lab_changes(self, since: int, snapshot: LabSnapshot) -> tuple[list[LabResult], set[str]]:
+        """Lab rows written since ``since`` (validated), and the snapshot's ids gone since.
+
+        The snapshot's ids are read only when some rows changed or the count differs.
+        """
         kind = kind_of(LabResult)
         where = [records.c.profile_id == self._profile_id, records.c.kind == kind]
         changed = self._conn.execute(
             select(records.c.id, records.c.payload).where(*where, records.c.rev > since)
         ).all()
         fresh = self._codec.open_records(LabResult, kind, changed) if changed else []
-        known = set(index.ids)
-        known.update(r.id for r in fresh)
         total = self._conn.execute(
             select(func.count()).select_from(records).where(*where)
         ).scalar_one()
+        if not fresh and total == snapshot.count:  # nothing written, nothing gone
+            return fresh, set()
+        known = set(snapshot.ids())
+        known.update(r.id for r in fresh)
         if total == len(known):  # every new id has a newer rev: none is gone
             return fresh, set()
         ids = set(self._conn.execute(select(records.c.id).where(*where)).scalars())
@@ -601,12 +612,14 @@ class SqlVault:
             return None
         version = row[0]
         opened: list[Any]
-        opened, indexed = self._codec.open_snapshot(source.model, kind, version, row[1])
+        opened, indexed = self._codec.open_snapshot(
+            source.model, kind, version, row[1], self._chunks(kind, version)
+        )
         del row
         touched = self._touched(kind)
-        unindexed = source.model is LabResult and not indexed  # written before indexes
+        unindexed = source.model is LabResult and not indexed  # written before chunks
         if version == self._version and not touched:
-            if unindexed:  # once: the lab questions read the index
+            if unindexed:  # once: the lab questions read it in parts
                 self._write_snapshot(kind, dump_snapshot(source.model, opened))
             return opened  # nothing of the profile was written since the snapshot
         base = {r.id: r for r in opened}
@@ -644,13 +657,41 @@ class SqlVault:
             found = cursor.fetchone()
         return None if found is None else (int(found[0]), bytes(found[1]))
 
+    def _chunks(self, kind: str, version: int) -> Fetch:
+        """Fetch the sealed cells of a chunked snapshot's chunks by number (one query)."""
+
+        def fetch(numbers: list[int]) -> dict[int, bytes]:
+            names = {chunk_kind(kind, n): n for n in numbers}
+            if self._conn.dialect.name != "postgresql":
+                rows = self._conn.execute(
+                    select(snapshots.c.kind, snapshots.c.payload).where(
+                        snapshots.c.profile_id == self._profile_id,
+                        snapshots.c.kind.in_(list(names)),
+                        snapshots.c.version == version,
+                    )
+                ).all()
+                return {names[name]: payload for name, payload in rows}
+            driver = self._conn.connection.driver_connection  # same transaction
+            assert driver is not None
+            with driver.cursor(binary=True) as cursor:
+                cursor.execute(
+                    "SELECT kind, payload FROM snapshots"
+                    " WHERE profile_id = %s AND kind = ANY(%s) AND version = %s",
+                    (self._profile_id, list(names), version),
+                )
+                return {names[name]: bytes(payload) for name, payload in cursor.fetchall()}
+
+        return fetch
+
     def _write_snapshot(self, kind: str, body: bytes) -> None:
-        """Seal every record of one kind as of this vault's version (no version bump: not data)."""
+        """Seal every record of one kind as of this vault's version (no version bump: not data).
+
+        A lab stream is written in chunks: the kind's row holds chunk 0, ``kind:n`` rows the
+        others (those of the snapshot it replaces are deleted first).
+        """
+        cells = self._codec.seal_snapshot_cells(kind, self._version, body)
         stmt = self._upsert(snapshots).values(
-            profile_id=self._profile_id,
-            kind=kind,
-            version=self._version,
-            payload=self._codec.seal_snapshot(kind, self._version, body),
+            profile_id=self._profile_id, kind=kind, version=self._version, payload=cells[0]
         )
         self._conn.execute(
             stmt.on_conflict_do_update(
@@ -658,6 +699,27 @@ class SqlVault:
                 set_={"version": stmt.excluded.version, "payload": stmt.excluded.payload},
             )
         )
+        if kind != kind_of(LabResult):
+            return
+        self._conn.execute(
+            delete(snapshots).where(
+                snapshots.c.profile_id == self._profile_id,
+                snapshots.c.kind.startswith(f"{kind}:"),
+            )
+        )
+        if len(cells) > 1:
+            self._conn.execute(
+                insert(snapshots),
+                [
+                    {
+                        "profile_id": self._profile_id,
+                        "kind": chunk_kind(kind, n),
+                        "version": self._version,
+                        "payload": cell,
+                    }
+                    for n, cell in enumerate(cells[1:], start=1)
+                ],
+            )
 
     def _cached(self, kind: str) -> list[Any] | None:
         if self._touched(kind):

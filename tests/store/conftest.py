@@ -27,11 +27,18 @@ from store import (
     Vaccination,
     open_store,
 )
+from store.sql import snapshot
 from store.sql.database import normalise_url
 
 CHAT_ID = 918273645
 USER = 5550001
 OTHER = 5550002
+
+
+@pytest.fixture(autouse=True)
+def small_snapshot_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lab snapshots in chunks of 512 bytes: every store test crosses chunk boundaries."""
+    monkeypatch.setattr(snapshot, "CHUNK_SIZE", 512)
 
 
 @pytest.fixture

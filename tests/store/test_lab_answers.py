@@ -79,13 +79,14 @@ def test_lab_answers_from_the_index_are_unchanged(
     store: Store, opener: Callable[..., Store], monkeypatch: pytest.MonkeyPatch
 ):
     built: list[int] = []
-    real = Codec.validate_spans
+    real = Codec.validate_slices
 
-    def spans(self: Codec, model, body, wanted):  # type: ignore[no-untyped-def]
-        built.append(len(wanted))
-        return real(self, model, body, wanted)
+    def slices(self: Codec, model, pieces):  # type: ignore[no-untyped-def]
+        records = real(self, model, pieces)
+        built.append(len(records))
+        return records
 
-    monkeypatch.setattr(Codec, "validate_spans", spans)
+    monkeypatch.setattr(Codec, "validate_slices", slices)
     labs = _results(300)
     with store.vault(USER) as vault:
         vault.save_all(labs)

@@ -17,13 +17,14 @@ from tests.store.conftest import USER, Opener
 def validated(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many records each bulk validation built (rows or snapshot spans)."""
     counts: list[int] = []
-    real = Codec.validate_spans
+    real = Codec.validate_slices
 
-    def spans(self: Codec, model, body, wanted):  # type: ignore[no-untyped-def]
-        counts.append(len(wanted))
-        return real(self, model, body, wanted)
+    def slices(self: Codec, model, pieces):  # type: ignore[no-untyped-def]
+        built = real(self, model, pieces)
+        counts.append(len(built))
+        return built
 
-    monkeypatch.setattr(Codec, "validate_spans", spans)
+    monkeypatch.setattr(Codec, "validate_slices", slices)
     return counts
 
 

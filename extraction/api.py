@@ -22,6 +22,7 @@ from extraction.ocr.engine import OcrEngine, create_engine
 from extraction.ocr.layout import lines_from_text, page_confidence
 from extraction.options import ExtractionOptions
 from extraction.pdf import iter_pages
+from extraction.reread import reread_numbers
 from extraction.result import ExtractedDocument, InputFile
 from extraction.text import ReadPage
 from store.records import ClinicalRecord, new_id
@@ -84,7 +85,9 @@ def _read_photo(data: bytes, media_type: str, options: ExtractionOptions, into: 
     if max(image.size) < MIN_IMAGE_SIDE:
         raise ImageTooSmall(f"{image.width}x{image.height}")
     into.small_picture |= max(image.size) < SMALL_PICTURE_SIDE
-    page, prepared = read_image(image, create_engine(options))
+    engine = create_engine(options)
+    page, prepared = read_image(image, engine)
+    page = reread_numbers(page, prepared.image, engine.name, options)
     into.low_resolution |= prepared.low_resolution
     into.pages.append(_numbered(page, len(into.pages) + 1))
     into.sources.add("ocr")
@@ -98,7 +101,9 @@ def _read_pdf(data: bytes, options: ExtractionOptions, into: _Reading) -> None:
             into.pages.append(_numbered(pdf_page.read, number))
             into.sources.add("pdf_text")
         elif pdf_page.image is not None:
-            page, prepared = read_image(pdf_page.image, create_engine(options), imaging.SCAN)
+            engine = create_engine(options)
+            page, prepared = read_image(pdf_page.image, engine, imaging.SCAN)
+            page = reread_numbers(page, prepared.image, engine.name, options)
             into.low_resolution |= prepared.low_resolution
             into.pages.append(_numbered(page, number))
             into.sources.add("ocr")

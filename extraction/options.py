@@ -12,6 +12,8 @@ class ExtractionOptions(BaseModel):
 
     languages: str = "fra+eng"
     ocr_engine: str = "tesseract"
+    #: second reader of doubtful number cells on lab-report pages: "rapidocr" or "none"
+    cell_reader: str = "rapidocr"
     confidence_threshold: float = 0.80
     fuzzy_threshold: float = 88.0
     max_megapixels: float = 50.0

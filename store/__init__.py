@@ -33,7 +33,7 @@ def open_store(
     master_key: bytes,
     *,
     clock: Callable[[], datetime] | None = None,
-    cache_profiles: int = 32,
+    cache_profiles: int = 1024,
     snapshot_min: int = 256,
 ) -> Store:
     """Open the encrypted store at ``url`` (SQLite or PostgreSQL), migrating it to head first.
@@ -42,7 +42,9 @@ def open_store(
         url: a SQLAlchemy URL (``sqlite:///path`` or ``postgresql://…``; psycopg 3 is used).
         master_key: the 32-byte master key (see ``store.crypto.keys``).
         clock: where audit timestamps come from (UTC now by default).
-        cache_profiles: how many profiles' decrypted records to keep in memory (0: none).
+        cache_profiles: how many profiles' decrypted records to keep in memory (0: none); the
+            memory is bounded by the cache's record budget, this by profile only keeps the
+            users of one busy instance from missing (every miss costs queries per kind).
         snapshot_min: a record kind read in full with at least this many rows gets a sealed
             snapshot, so the next cold load opens one blob instead of every row (0: snapshots
             are neither read nor written).

@@ -14,6 +14,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
@@ -38,6 +39,7 @@ from bot.i18n import Translator, pick_language, translator
 from extraction.options import ExtractionOptions
 from extraction.result import ExtractedDocument, InputFile
 from store.api import Store
+from store.errors import UnknownUser
 from store.records import DialogueState
 from store.vault import Vault
 
@@ -191,8 +193,6 @@ class Engine:
         return [*early, *replies]
 
     def _receive(self, user: UserRef, files: list[FileIn]) -> list[Reply] | tuple[str, Translator]:
-        if not self.store.has_account(user.user_id):
-            return onboarding.before_consent(user, None, self.config.default_language)
         result: list[Reply] | tuple[str, Translator] = []
 
         def body(turn: Turn) -> list[Reply]:
@@ -225,29 +225,56 @@ class Engine:
         event: Event | None,
         handler: Callable[[Turn, Event | None], list[Reply]],
     ) -> list[Reply]:
-        if not self.store.has_account(user.user_id):
-            if not onboarding.is_consent_yes(event):
-                return onboarding.before_consent(user, event, self.config.default_language)
-            handler = _consent_handler
+        """One turn in the user's vault; before consent (no account yet), the consent flow.
+
+        Whether the account exists is learnt from the vault's own first query (no separate
+        round trip): a turn for an unknown user opens nothing and creates nothing.
+        """
         if isinstance(event, ButtonIn | CommandIn) and onboarding.is_erase_confirmation(event):
+            if not self.store.has_account(user.user_id):
+                return onboarding.before_consent(user, event, self.config.default_language)
             return onboarding.erase(self.store, user, event, self.config.default_language)
+        replies = self._retrying(user, event, handler, create=False)
+        if replies is not None:
+            return replies
+        if not onboarding.is_consent_yes(event):
+            return onboarding.before_consent(user, event, self.config.default_language)
+        created = self._retrying(user, event, _consent_handler, create=True)
+        assert created is not None  # the account was created
+        return created
+
+    def _retrying(
+        self,
+        user: UserRef,
+        event: Event | None,
+        handler: Callable[[Turn, Event | None], list[Reply]],
+        *,
+        create: bool,
+    ) -> list[Reply] | None:
         try:
-            return self._turn(user, event, handler)
+            return self._turn(user, event, handler, create=create)
         except Exception as exc:
             if errors.code_of(exc) != "concurrent_update":
                 raise
             log.info("concurrent update, retrying once")
-            return self._turn(user, event, handler)
+            return self._turn(user, event, handler, create=create)
 
     def _turn(
         self,
         user: UserRef,
         event: Event | None,
         handler: Callable[[Turn, Event | None], list[Reply]],
-    ) -> list[Reply]:
+        *,
+        create: bool,
+    ) -> list[Reply] | None:
+        """The replies, or None when the user has no account and ``create`` is false."""
         now = self.clock.now()
         active = None
-        with self.store.vault(user.user_id) as vault:
+        with ExitStack() as stack:
+            try:
+                vault = stack.enter_context(self.store.vault(user.user_id, create=create))
+            except UnknownUser:
+                return None
             state = vault.get_dialogue()
             active = profiles.active_of(state, vault.profile_id)
             if active is None:

@@ -39,6 +39,7 @@ class RecordCache:
         self._max_records = max_records
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, dict[str, Cached]] = OrderedDict()
+        self._records = 0  # records held, kept up to date (summing them on every put was O(n))
 
     def get(self, profile_id: str, version: int, kind: str) -> list[Any] | None:
         """The cached records of one kind at exactly ``version``, or None."""
@@ -64,15 +65,15 @@ class RecordCache:
         by_id = records if isinstance(records, dict) else {r.id: r for r in records}
         with self._lock:
             kinds = self._entries.setdefault(profile_id, {})
+            replaced = kinds.get(kind)
+            self._records += len(by_id) - (0 if replaced is None else len(replaced.records))
             kinds[kind] = Cached(version, by_id)
             self._entries.move_to_end(profile_id)
             while len(self._entries) > self._max or (
-                len(self._entries) > 1 and self._size() > self._max_records
+                len(self._entries) > 1 and self._records > self._max_records
             ):
-                self._entries.popitem(last=False)
-
-    def _size(self) -> int:
-        return sum(len(c.records) for kinds in self._entries.values() for c in kinds.values())
+                _, dropped = self._entries.popitem(last=False)
+                self._records -= _count(dropped)
 
     def commit(
         self,
@@ -87,17 +88,26 @@ class RecordCache:
             for kind, cached in self._entries.get(profile_id, {}).items():
                 if cached.version != old_version:
                     continue  # stale already: refreshed from the database when next read
+                before = len(cached.records)
                 for record_id in deleted.get(kind, ()):
                     cached.records.pop(record_id, None)
                 cached.records.update(saved.get(kind, {}))
                 cached.version = new_version
+                self._records += len(cached.records) - before
 
     def drop(self, profile_id: str) -> None:
         """Forget one profile (after a rollback or an erasure)."""
         with self._lock:
-            self._entries.pop(profile_id, None)
+            dropped = self._entries.pop(profile_id, None)
+            if dropped is not None:
+                self._records -= _count(dropped)
 
     def clear(self) -> None:
         """Forget everything."""
         with self._lock:
             self._entries.clear()
+            self._records = 0
+
+
+def _count(kinds: dict[str, Cached]) -> int:
+    return sum(len(cached.records) for cached in kinds.values())

@@ -9,12 +9,15 @@ id, in small committed batches, and can stop and resume at any point.
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, func, insert, inspect, select, update
 
-from store.crypto import MasterKey, new_lookup_key
-from store.errors import RotationInProgress, WrongMasterKey
+from store.crypto import MasterKey, Sealer, new_lookup_key
+from store.errors import Erased, RotationInProgress, WrongMasterKey
 from store.sql.schema import master_keys, profiles, system_keys
 
 log = logging.getLogger(__name__)
@@ -205,3 +208,62 @@ def forget_other_keys(engine: Engine, keep: MasterKey) -> int:
             raise RotationInProgress(f"{stale} keys are still wrapped under another master key")
         result = conn.execute(master_keys.delete().where(master_keys.c.key_id != keep.key_id))
         return int(result.rowcount)
+
+
+class DataKeys:
+    """Unwrapped profile data keys of one process, by the wrapped key they come from.
+
+    Unwrapping costs an AES-GCM open per vault; a wrapped key never changes in place (rotation
+    writes a new ciphertext under a new master key id, erasure sets it to NULL), so the sealer
+    found for ``(profile id, master key id, wrapped bytes)`` stays right for as long as the row
+    holds those bytes, whichever instance reads it: the row is read in every vault's first
+    query and the key is taken from here only if it matches. Bounded in entries and age (key
+    material does not linger for idle users); ``drop`` forgets a profile on erasure.
+    """
+
+    def __init__(self, max_keys: int = 4096, ttl_seconds: float = 600.0) -> None:
+        """Keep at most ``max_keys`` sealers, each at most ``ttl_seconds`` (0 keys: off)."""
+        self._max = max_keys
+        self._ttl = ttl_seconds
+        self._lock = threading.Lock()
+        self._keys: OrderedDict[str, tuple[str, bytes, float, Sealer]] = OrderedDict()
+
+    def sealer(
+        self, master: MasterKey, profile_id: str, master_key_id: str, wrapped: bytes | None
+    ) -> Sealer:
+        """The profile's sealer (``accounts.unwrap_profile_key``, cached).
+
+        Raises:
+            Erased: the data key was destroyed.
+            RotationInProgress: the key is wrapped under another master key.
+        """
+        if wrapped is None:
+            self.drop(profile_id)
+            raise Erased("profile data key destroyed")
+        if master_key_id != master.key_id:
+            raise RotationInProgress("profile key wrapped under another master key")
+        now = time.monotonic()
+        with self._lock:
+            held = self._keys.get(profile_id)
+            fresh = held is not None and now - held[2] < self._ttl
+            if held is not None and fresh and held[0] == master_key_id and held[1] == wrapped:
+                self._keys.move_to_end(profile_id)
+                return held[3]
+        sealer = Sealer(master.unwrap(wrapped, profile_key_context(profile_id)), profile_id)
+        if self._max > 0:
+            with self._lock:
+                self._keys[profile_id] = (master_key_id, bytes(wrapped), now, sealer)
+                self._keys.move_to_end(profile_id)
+                while len(self._keys) > self._max:
+                    self._keys.popitem(last=False)
+        return sealer
+
+    def drop(self, profile_id: str) -> None:
+        """Forget one profile's key (erasure)."""
+        with self._lock:
+            self._keys.pop(profile_id, None)
+
+    def clear(self) -> None:
+        """Forget every key."""
+        with self._lock:
+            self._keys.clear()

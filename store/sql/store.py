@@ -8,24 +8,38 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, exc, select, update
+from sqlalchemy import Connection, Engine, bindparam, exc, select, update
 
 from store.api import DueOccurrence, ProfileSummary
 from store.crypto import MasterKey, Sealer, UserLookup
 from store.errors import ConcurrentUpdate, StoreError, UnknownUser
+from store.records import DialogueState, UserProfile
 from store.sql import accounts as acc
 from store.sql import scheduling
 from store.sql.cache import RecordCache
 from store.sql.codec import Codec
 from store.sql.database import lock_for_setup, make_engine, upgrade
 from store.sql.failures import with_connect_retries
-from store.sql.keyring import open_keyring
+from store.sql.keyring import DataKeys, open_keyring
 from store.sql.schema import accounts, profiles
 from store.sql.vault import SqlVault
 
 log = logging.getLogger(__name__)
 
 _PRUNE_EVERY = 1000
+
+_ROW = select(
+    profiles.c.id,
+    profiles.c.is_default,
+    profiles.c.master_key_id,
+    profiles.c.wrapped_key,
+    profiles.c.version,
+    profiles.c.payload,
+    profiles.c.dialogue,
+).where(profiles.c.account_id == bindparam("account_id"))
+_DEFAULT_ROW = _ROW.where(profiles.c.is_default)
+_PROFILE_ROW = _ROW.where(profiles.c.id == bindparam("profile_id"))
+"""A vault's profile row, settings and dialogue state in one round trip (built once)."""
 
 
 def _utcnow() -> datetime:
@@ -42,7 +56,7 @@ class SqlStore:
         lookup: UserLookup,
         *,
         clock: Callable[[], datetime] = _utcnow,
-        cache_profiles: int = 32,
+        cache_profiles: int = 1024,
         snapshot_min: int = 256,
     ) -> None:
         """Use ``open_sql_store``: it checks the key and migrates first."""
@@ -51,6 +65,7 @@ class SqlStore:
         self._lookup = lookup
         self._clock = clock
         self._cache = RecordCache(cache_profiles)
+        self._keys = DataKeys()
         self._snapshot_min = snapshot_min
         self._seen_calls = 0
 
@@ -123,26 +138,21 @@ class SqlStore:
             self._cache.commit(vault.profile_id, old, old + 1, vault.saved, vault.deleted)
 
     def _open(self, conn: Connection, account_id: str, profile_id: str | None) -> SqlVault:
-        query = select(
-            profiles.c.id,
-            profiles.c.is_default,
-            profiles.c.master_key_id,
-            profiles.c.wrapped_key,
-            profiles.c.version,
-        ).where(profiles.c.account_id == account_id)
-        query = query.where(
-            profiles.c.id == profile_id if profile_id is not None else profiles.c.is_default
+        query, params = (
+            (_PROFILE_ROW, {"account_id": account_id, "profile_id": profile_id})
+            if profile_id is not None
+            else (_DEFAULT_ROW, {"account_id": account_id})
         )
-        row = conn.execute(query).first()
+        row = conn.execute(query, params).first()
         if row is None:
             raise UnknownUser("no such profile in this account")
-        sealer = acc.unwrap_profile_key(self._master, row.id, row.master_key_id, row.wrapped_key)
+        sealer = self._keys.sealer(self._master, row.id, row.master_key_id, row.wrapped_key)
         account_sealer: Callable[[], Sealer]
         if row.is_default:
             account_sealer = lambda: sealer  # noqa: E731
         else:
             account_sealer = lambda: self._default_sealer(conn, account_id)  # noqa: E731
-        return SqlVault(
+        return _OpenedVault(
             conn,
             Codec(sealer, row.id),
             account_id=account_id,
@@ -151,6 +161,8 @@ class SqlStore:
             account_sealer=account_sealer,
             clock=self._clock,
             snapshot_min=self._snapshot_min,
+            payload=row.payload,
+            dialogue=row.dialogue,
         )
 
     def _default_sealer(self, conn: Connection, account_id: str) -> Sealer:
@@ -159,7 +171,7 @@ class SqlStore:
                 profiles.c.account_id == account_id, profiles.c.is_default
             )
         ).one()
-        return acc.unwrap_profile_key(self._master, row.id, row.master_key_id, row.wrapped_key)
+        return self._keys.sealer(self._master, row.id, row.master_key_id, row.wrapped_key)
 
     # Accounts -----------------------------------------------------------------------------------
 
@@ -198,9 +210,7 @@ class SqlStore:
             ).all()
         result = []
         for row in rows:
-            sealer = acc.unwrap_profile_key(
-                self._master, row.id, row.master_key_id, row.wrapped_key
-            )
+            sealer = self._keys.sealer(self._master, row.id, row.master_key_id, row.wrapped_key)
             name = (
                 Codec(sealer, row.id).open_profile(row.payload).display_name
                 if row.payload
@@ -231,6 +241,7 @@ class SqlStore:
             return False
         for profile_id in acc.shred_account(self.engine, account_id):
             self._cache.drop(profile_id)
+            self._keys.drop(profile_id)
         acc.purge_erased(self.engine)
         log.info("account erased", extra={"account_id": account_id})
         return True
@@ -262,7 +273,42 @@ class SqlStore:
     def close(self) -> None:
         """Release connections and forget cached records."""
         self._cache.clear()
+        self._keys.clear()
         self.engine.dispose()
+
+
+class _OpenedVault(SqlVault):
+    """A vault whose profile settings and dialogue state came with its profile row.
+
+    Read in the same transaction, after the account lock, as ``get_profile`` and
+    ``get_dialogue`` would read them; a write to the row (``save_profile``,
+    ``save_dialogue``) drops what was read, so the next read goes to the database again.
+    """
+
+    def __init__(
+        self, *args: Any, payload: bytes | None, dialogue: bytes | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._read: dict[str, bytes | None] = {"payload": payload, "dialogue": dialogue}
+
+    def get_profile(self) -> UserProfile:
+        """The profile settings (defaults for a new profile)."""
+        if "payload" not in self._read:
+            return super().get_profile()
+        blob = self._read["payload"]
+        return UserProfile(id=self.profile_id) if blob is None else self._codec.open_profile(blob)
+
+    def get_dialogue(self) -> DialogueState:
+        """The dialogue state (idle for a new profile)."""
+        if "dialogue" not in self._read:
+            return super().get_dialogue()
+        blob = self._read["dialogue"]
+        return DialogueState() if blob is None else self._codec.open_dialogue(blob)
+
+    def _update_profile_row(self, **values: bytes) -> None:
+        for column in values:
+            self._read.pop(column, None)
+        super()._update_profile_row(**values)
 
 
 def _is_conflict(error: exc.OperationalError) -> bool:

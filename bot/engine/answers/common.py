@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from datetime import date, timedelta
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import lru_cache
+from typing import Any, Generic, TypeVar, overload
 
 from bot.engine.nlu import find_lab_test, normalize
 from bot.i18n import Translator
@@ -22,6 +23,38 @@ from store.records import (
     Vaccination,
 )
 from store.vault import Vault
+
+T = TypeVar("T")
+
+
+class loaded(Generic[T]):
+    """``functools.cached_property`` without its lock.
+
+    Python 3.11's holds one lock per property for every instance while the value is computed:
+    a store thread loading one user's records blocked every other thread's ``Facts``. A
+    ``Facts`` belongs to one turn, so its values need no lock.
+    """
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self._compute = compute
+        self._name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> loaded[T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> T | loaded[T]:
+        if instance is None:
+            return self
+        value = self._compute(instance)
+        instance.__dict__[self._name] = value  # found first from now on (no __set__ here)
+        return value
 
 
 class Facts:
@@ -66,12 +99,12 @@ class Facts:
                     gc.enable()
         return [r for r in given or [] if _confirmed(r)]
 
-    @cached_property
+    @loaded
     def medications(self) -> list[Medication]:
         """Confirmed medications."""
         return self._load("medications", Medication)
 
-    @cached_property
+    @loaded
     def labs(self) -> list[LabResult]:
         """Confirmed lab results."""
         return self._load("labs", LabResult)
@@ -100,22 +133,22 @@ class Facts:
             return self.labs
         return self._vault.latest_lab_results(RecordStatus.CONFIRMED)
 
-    @cached_property
+    @loaded
     def vaccinations(self) -> list[Vaccination]:
         """Confirmed vaccinations."""
         return self._load("vaccinations", Vaccination)
 
-    @cached_property
+    @loaded
     def allergies(self) -> list[Allergy]:
         """Confirmed allergies."""
         return self._load("allergies", Allergy)
 
-    @cached_property
+    @loaded
     def conditions(self) -> list[Condition]:
         """Confirmed conditions."""
         return self._load("conditions", Condition)
 
-    @cached_property
+    @loaded
     def documents(self) -> list[Document]:
         """Documents, without their pages."""
         given = self._given["documents"]
@@ -123,7 +156,7 @@ class Facts:
             given = self._vault.list_documents(with_pages=False)
         return list(given or [])
 
-    @cached_property
+    @loaded
     def _docs(self) -> dict[str, Document]:
         return {d.id: d for d in self.documents}
 

@@ -3,10 +3,13 @@
 Each of ``CARNET_WORKERS`` slots loops: claim one job (``store.sql.jobs``, SKIP LOCKED, with a
 lease), read the encrypted original from the vault, extract in the CPU pool while a heartbeat
 extends the lease, store the draft and send the summary through the Bot API, then mark the job
-done. A failure is retried with a growing delay; after ``CARNET_JOB_MAX_ATTEMPTS`` tries (crashes
-included: a SIGKILLed worker's job comes back when its lease expires) the document is marked
-failed and the user told. SIGTERM stops claiming; in-flight jobs get ``SHUTDOWN_GRACE`` seconds
-to finish, then are given back to the queue untried. Logs carry ids, counts and timings only.
+done. A multi-page document's reading message (sent by the bot, its id noted in the job) is
+edited page by page while the worker reads it, at most once per page and per second
+(``bot.jobs_queue.progress``), then into the outcome. A failure is retried with a growing
+delay; after ``CARNET_JOB_MAX_ATTEMPTS`` tries (crashes included: a SIGKILLed worker's job
+comes back when its lease expires) the document is marked failed and the user told. SIGTERM
+stops claiming; in-flight jobs get ``SHUTDOWN_GRACE`` seconds to finish, then are given back to
+the queue untried. Logs carry ids, counts and timings only.
 
 The embedded shape runs the same ``Worker`` in process at start-up (``drain``, over SQLite) for
 the jobs the previous process left unfinished (``bot.tg.recovery``).
@@ -26,8 +29,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.bootstrap import Services, build_services, extraction_options, real_extractor
-from bot.engine import errors
+from bot.engine import errors, intake
+from bot.engine.events import FileIn
+from bot.i18n import translator
 from bot.jobs_queue import GaveUp, finish_document, load_document
+from bot.jobs_queue.processing import Loaded
+from bot.jobs_queue.progress import EVERY_SECONDS, WorkerProgress, adopt_reading_message
 from bot.ops.metrics import METRICS
 from bot.settings import Settings
 from extraction.result import ExtractedDocument
@@ -59,9 +66,11 @@ class Worker:
         max_attempts: int,
         created_before: datetime | None = None,
         resumed: bool = False,
+        progress_every: float = EVERY_SECONDS,
     ) -> None:
         """``created_before``: only jobs queued before then (``drain``); ``resumed``: the
-        summary of a document read again after a restart says so first."""
+        summary of a document read again after a restart says so first; ``progress_every``:
+        seconds between two page edits of a reading message at most."""
         self.services = services
         self.jobs = jobs
         self.locks = locks
@@ -71,6 +80,7 @@ class Worker:
         self.max_attempts = max(1, max_attempts)
         self.created_before = created_before
         self.resumed = resumed
+        self.progress_every = progress_every
         self.stop = asyncio.Event()
         self.in_flight: dict[str, ClaimedJob] = {}
         self.given_back: list[ClaimedJob] = []
@@ -167,10 +177,15 @@ class Worker:
             if job.attempts > self.max_attempts:
                 await self._give_up(job, "too_many_attempts")
                 return
-            loaded = await self._io(load_document, self.services.store, job)
+            loaded = await self._io(
+                load_document,
+                self.services.store,
+                job,
+                default_language=self.services.settings.language,
+            )
             outcome: ExtractedDocument | Exception | None = None
             if loaded.inputs is not None:
-                outcome = await self._extract(job, loaded.inputs)
+                outcome = await self._extract(job, loaded, loaded.inputs)
             await self._finish(job, outcome)
             await self._io(self.jobs.complete, job.job_id, self._now())
             if outcome is not None:
@@ -195,12 +210,20 @@ class Worker:
                 await self._io(self.jobs.retry, job.job_id, self._now(), delay=delay, code=code)
                 METRICS.job_retried()
 
-    async def _extract(self, job: ClaimedJob, inputs: list[Any]) -> ExtractedDocument | Exception:
+    async def _extract(
+        self, job: ClaimedJob, loaded: Loaded, inputs: list[Any]
+    ) -> ExtractedDocument | Exception:
+        progress = await self._progress(job, loaded, inputs)
         heartbeat = asyncio.create_task(self._heartbeat(job))
         started = time.perf_counter()
         try:
             result: ExtractedDocument = await asyncio.get_running_loop().run_in_executor(
-                self.services.cpu_executor, self.services.engine.extract, inputs, self.options
+                self.services.cpu_executor,
+                intake.extract_listening,
+                self.services.engine.extract,
+                inputs,
+                self.options,
+                progress.on_page if progress is not None else _ignore_page,
             )
             return result
         except Exception as exc:  # unreadable document: the user is told, not retried
@@ -208,6 +231,8 @@ class Worker:
             return exc
         finally:
             heartbeat.cancel()
+            if progress is not None:
+                await progress.close()
             METRICS.ocr_seconds.observe(time.perf_counter() - started)
             log.info(
                 "extraction job=%s pages=%d ms=%.0f",
@@ -215,6 +240,32 @@ class Worker:
                 len(inputs),
                 (time.perf_counter() - started) * 1000,
             )
+
+    async def _progress(
+        self, job: ClaimedJob, loaded: Loaded, inputs: list[Any]
+    ) -> WorkerProgress | None:
+        """The page-by-page progress of this reading (None: no chat to show it in)."""
+        if loaded.chat_id is None:
+            return None
+        try:
+            files = [FileIn(name=f.name, data=f.data, media_type=f.media_type) for f in inputs]
+            pages: int = await self._io(intake.count_pages, files, self.options)
+            progress = WorkerProgress(
+                sender=self.sender,
+                jobs=self.jobs,
+                job=job,
+                chat_id=loaded.chat_id,
+                tr=translator(loaded.language),
+                pages=pages,
+                run_io=self._io,
+                now=self._now,
+                every=self.progress_every,
+            )
+            await progress.start()
+        except Exception as exc:  # progress is a courtesy: the reading goes on without it
+            log.info("no page progress job=%s error=%s", job.job_id, type(exc).__name__)
+            return None
+        return progress
 
     async def _heartbeat(self, job: ClaimedJob) -> None:
         every = max(0.5, self.lease.total_seconds() / 3)
@@ -242,6 +293,10 @@ class Worker:
 
         chat_id, replies = await self._io(turn)
         if chat_id is not None and replies:
+            with contextlib.suppress(Exception):  # else the outcome comes as a new message
+                await adopt_reading_message(
+                    self.sender, self.jobs, self._io, chat_id, job.document_id
+                )
             await self.sender.send(chat_id, replies)
 
     async def _give_up(self, job: ClaimedJob, code: str) -> None:
@@ -260,6 +315,11 @@ class Worker:
     async def _io(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.services.io_executor, lambda: fn(*args, **kwargs))
+
+
+def _ignore_page(done: int) -> None:
+    """No chat to show the reading in (the user is gone)."""
+    del done
 
 
 def _chat_of(services: Services, job: ClaimedJob) -> int | None:

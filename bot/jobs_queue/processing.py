@@ -26,7 +26,7 @@ from bot.engine.turn import Turn
 from bot.i18n import pick_language, translator
 from extraction.result import ExtractedDocument, InputFile
 from store.api import Store
-from store.records import AuditAction, Document, DocumentStatus
+from store.records import AuditAction, Document, DocumentStatus, UserProfile
 from store.sql.jobs import ClaimedJob
 
 log = logging.getLogger("carnet.worker")
@@ -46,32 +46,43 @@ class GaveUp(Exception):
 
 @dataclass(frozen=True)
 class Loaded:
-    """The document's pages to read (None: nothing to read) and the user's chat."""
+    """The document's pages to read (None: nothing to read), the user's chat and language."""
 
     chat_id: int | None
     inputs: list[InputFile] | None
     status: DocumentStatus | None
+    language: str = "fr"
 
 
-def load_document(store: Store, job: ClaimedJob) -> Loaded:
+def language_of(profile: UserProfile, default_language: str) -> str:
+    """The language the user reads carnet in (chosen, else the one carnet picked, else default)."""
+    return pick_language(
+        profile.language.value if profile.language and profile.language_chosen else None,
+        None,
+        profile.language.value if profile.language else default_language,
+    )
+
+
+def load_document(store: Store, job: ClaimedJob, *, default_language: str = "fr") -> Loaded:
     """Read the encrypted original of the job's document from the vault."""
     try:
         with store.vault_for_account(job.account_id, job.profile_id) as vault:
             document = vault.get_document(job.document_id, with_pages=True)
             chat_id = vault.get_chat_id()
+            language = language_of(vault.get_profile(), default_language)
     except Exception as exc:
         if errors.code_of(exc) in {"unknown_user", "erased"}:
             return Loaded(chat_id=None, inputs=None, status=None)
         raise
     if document is None:
-        return Loaded(chat_id=chat_id, inputs=None, status=None)
+        return Loaded(chat_id=chat_id, inputs=None, status=None, language=language)
     if document.status != DocumentStatus.RECEIVED:
-        return Loaded(chat_id=chat_id, inputs=None, status=document.status)
+        return Loaded(chat_id=chat_id, inputs=None, status=document.status, language=language)
     inputs = [
         InputFile(name=page.filename or f"page-{n}", data=page.content, media_type=page.media_type)
         for n, page in enumerate(document.pages, 1)
     ]
-    return Loaded(chat_id=chat_id, inputs=inputs, status=document.status)
+    return Loaded(chat_id=chat_id, inputs=inputs, status=document.status, language=language)
 
 
 def finish_document(
@@ -115,11 +126,7 @@ def _turn(
             return chat_id, []
         profile = vault.get_profile()
         state = vault.get_dialogue()
-        language = pick_language(
-            profile.language.value if profile.language and profile.language_chosen else None,
-            None,
-            profile.language.value if profile.language else default_language,
-        )
+        language = language_of(profile, default_language)
         turn = Turn(
             user=UserRef(user_id=chat_id, chat_id=chat_id),
             vault=vault,

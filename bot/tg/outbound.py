@@ -30,6 +30,9 @@ _RETRY_DELAYS = (0.2, 0.6, 1.5)
 
 T = TypeVar("T")
 
+ProgressSent = Callable[[int, str, int], Awaitable[None]]
+"""Told (chat id, progress key, message id) when a progress message is sent as a new message."""
+
 
 class Sender(Protocol):
     """Delivers engine replies to one chat (implemented here for Telegram)."""
@@ -140,6 +143,13 @@ class TelegramSender:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self._progress: OrderedDict[tuple[int, str], tuple[int, str]] = OrderedDict()
+        self.on_progress_sent: ProgressSent | None = None
+        """Scaled shape: notes a document's reading message for the worker that edits it."""
+
+    def adopt_progress(self, chat_id: int, key: str, message_id: int) -> None:
+        """Edit ``message_id`` (sent by another process) for the next replies keyed ``key``."""
+        if (chat_id, key) not in self._progress:
+            self._remember(chat_id, key, message_id, "")
 
     async def send(self, chat_id: int, replies: list[Reply]) -> None:
         """Deliver ``replies`` in order to the private chat ``chat_id``.
@@ -228,6 +238,11 @@ class TelegramSender:
                 logger.info("progress message %d not editable; sending anew", message_id)
         message = await self._send_chunk(chat_id, chunk, markup)
         self._remember(chat_id, key, message.message_id, chunk)
+        if self.on_progress_sent is not None:
+            try:
+                await self.on_progress_sent(chat_id, key, message.message_id)
+            except Exception as exc:  # the message is shown; only later edits are lost
+                logger.warning("progress message not noted: %s", type(exc).__name__)
 
     def _remember(self, chat_id: int, key: str, message_id: int, text: str) -> None:
         self._progress[(chat_id, key)] = (message_id, text)

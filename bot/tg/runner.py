@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.ops.metrics import METRICS, observe_reminders
 from bot.settings import Settings
-from bot.tg.application import TgApplication, adapter_of, build_application, polling
+from bot.tg.application import (
+    TgApplication,
+    adapter_of,
+    build_application,
+    polling,
+    sender_of,
+)
 from bot.tg.exceptions import MissingToken
 from bot.tg.health import HealthServer
 from bot.tg.webhook import new_secret, webhook_mode
@@ -65,6 +71,13 @@ def run_bot(settings: Settings, webhook_url: str | None) -> int:
         )
         if gate is not None:
             install_ordering(app, gate, services.clock.now)
+        if "jobs" in services.extra:  # scaled shape: the worker edits the reading message
+            from bot.tg.reading_notes import note_reading_messages
+            from store.sql.jobs import DocumentJobs
+
+            jobs = services.extra["jobs"]
+            assert isinstance(jobs, DocumentJobs)
+            note_reading_messages(sender_of(app), jobs)
         if install_jobs(app, services):
             observe_reminders(app.bot_data["carnet.dispatcher"])
         adapter_of(app).metrics.extra.append(METRICS.render)

@@ -6,7 +6,9 @@ vault. A claim is a lease, like reminder occurrences: ``claim`` selects one read
 wait on each other, sets ``state='running'``, counts the attempt and sets ``lease_until``. A
 worker that dies (SIGKILL, machine lost) leaves a running job whose lease expires: it is
 claimable again, and ``attempts`` tells the next worker how many tries were already spent.
-``document_id`` is unique, so a document is enqueued at most once.
+``document_id`` is unique, so a document is enqueued at most once. A job also carries the
+progress of its reading (pages read of how many) and the Bot API message id of the message that
+shows it, noted by the bot that sent it, so whichever worker reads the document edits it.
 
 ``UserLocks`` holds a PostgreSQL advisory transaction lock (``pg_advisory_xact_lock``) on a hash of
 a user's platform id while one update of that user is handled; on SQLite (one process) it is a
@@ -50,6 +52,16 @@ class QueueDepth(BaseModel):
 
     queued: int
     running: int
+
+
+class ReadingProgress(BaseModel):
+    """Where a document's reading stands, and the chat message showing it (None: unknown)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message_id: int | None
+    pages: int | None
+    pages_read: int | None
 
 
 class DocumentJobs:
@@ -122,6 +134,34 @@ class DocumentJobs:
         """Put a running job back in the queue after ``delay`` (the attempt stays counted)."""
         return self._set(
             job_id, now, state=QUEUED, lease_until=None, run_after=now + delay, error=code[:64]
+        )
+
+    def note_message(self, document_id: str, message_id: int) -> bool:
+        """Remember the message showing a document's reading; False if it has no job."""
+        t = document_jobs
+        with self.engine.connect().execution_options(carnet_write=True) as conn, conn.begin():
+            result = conn.execute(
+                update(t).where(t.c.document_id == document_id).values(progress_message=message_id)
+            )
+            return bool(result.rowcount)
+
+    def record_progress(self, job_id: str, now: datetime, *, pages_read: int, pages: int) -> bool:
+        """Record how many pages of a running job's document were read; False if not running."""
+        return self._set(job_id, now, pages_read=pages_read, pages=pages)
+
+    def progress(self, document_id: str) -> ReadingProgress | None:
+        """A document's reading progress and message (None: the document has no job)."""
+        t = document_jobs
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.c.progress_message, t.c.pages, t.c.pages_read).where(
+                    t.c.document_id == document_id
+                )
+            ).first()
+        if row is None:
+            return None
+        return ReadingProgress(
+            message_id=row.progress_message, pages=row.pages, pages_read=row.pages_read
         )
 
     def release(self, job_id: str, now: datetime) -> bool:

@@ -13,7 +13,10 @@ What stays in clear, and why:
 - ``occurrences.due_at``, ``sent_at``, ``lease_until``, ``reminder_id``: what the scheduler needs
   to claim due reminders without any key;
 - ``seen_updates``: platform update ids and when they were seen, for deduplication.
-- ``document_jobs``: document ids, state, attempts and lease of queued OCR jobs (scaled shape).
+- ``document_jobs``: document ids, state, attempts and lease of queued OCR jobs (scaled shape),
+  and the reading's progress: pages read of how many, and the Bot API message id of the message
+  showing it (a per-chat counter, meaningless without the sealed chat id), so that the worker
+  reading the document edits the message the bot sent.
 - ``pending_updates``: update ids received and not yet handled, with a hash of the user id.
 
 Everything else (names, values, dates of care, documents and their pages, the chat id, display
@@ -235,9 +238,12 @@ document_jobs = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("finished_at", UtcDateTime, nullable=True),
     Column("error", String(64), nullable=True),
+    Column("progress_message", BigInteger, nullable=True),
+    Column("pages", Integer, nullable=True),
+    Column("pages_read", Integer, nullable=True),
     Index("ix_document_jobs_state_run_after", "state", "run_after"),
 )
-"""OCR jobs of the scaled shape (``store.sql.jobs``): ids, state and lease only, no content."""
+"""OCR jobs of the scaled shape (``store.sql.jobs``): ids, state, lease, progress; no content."""
 
 pending_updates = Table(
     "pending_updates",

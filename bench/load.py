@@ -142,6 +142,7 @@ async def measure_questions(
     bot_cpu = cpu_seconds(bot.process.pid) - cpu
     own, machine = cpu_seconds(os.getpid()) - own, machine_busy_seconds() - machine
     sent = sum(1 for c in api.calls[first_call:] if c.method == "sendMessage")
+    inline = sum(1 for c in api.calls[first_call:] if c.method == "sendMessage" and c.via_webhook)
     if sent != users * questions:  # anything but the answers would inflate the figure
         raise AssertionError(f"{sent} messages sent for {users * questions} questions")
     through_bot = users * questions / elapsed
@@ -165,6 +166,7 @@ async def measure_questions(
         services.close()
     return {
         "reminders": reminders,
+        "inline_share": inline / max(sent, 1),
         "bot_cpu_per_s": bot_cpu / elapsed,
         "bench_cpu_per_s": own / elapsed,
         "machine_cpu_per_s": machine / elapsed,
@@ -326,7 +328,8 @@ def main() -> int:
     print(
         f"text questions, {args.users} users x {args.questions} (closed loop; "
         f"{f['reminders']:.0f} prevention reminders sent before), one webhook bot "
-        f"({args.bot_queue} queue): "
+        f"({args.bot_queue} queue; {f['inline_share']:.0%} of answers in the webhook "
+        f"responses): "
         f"{f['bot_per_s']:.0f} answers/s wall clock (target >= 300/s); "
         f"{f['bot_per_cpu_s']:.0f} answers per CPU-second of the bot process "
         f"({f['bot_cpu_per_s']:.2f} CPU-s/s; bench process {f['bench_cpu_per_s']:.2f}, "

@@ -29,6 +29,7 @@ from bot.engine.replies import LeaveChat, Reply, Text
 from bot.tg import inbound
 from bot.tg.guards import AllowList, GroupMemory, RateLimiter, is_private, joined_group, left_group
 from bot.tg.health import Metrics
+from bot.tg.inline import InlineReplies, inline_message
 from bot.tg.outbound import TelegramSender
 from bot.tg.texts import localised
 
@@ -84,6 +85,8 @@ class Adapter:
         self.groups = GroupMemory()
         self.album_delay = album_delay
         self.albums: inbound.AlbumCollector | None = None
+        self.inline = InlineReplies()
+        """Answers the webhook server waits for (empty in long polling)."""
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Install the guards and the engine handler on ``app``."""
@@ -190,10 +193,14 @@ class Adapter:
         event = await inbound.event_of(update, context.bot, self.max_bytes)
         if event is None:
             return
-        await self.dispatch(user, event)
+        await self.dispatch(user, event, update.update_id)
 
-    async def dispatch(self, user: UserRef, event: Event) -> None:
-        """Hand ``event`` to the engine; send early replies as they come, then the rest."""
+    async def dispatch(self, user: UserRef, event: Event, update_id: int | None = None) -> None:
+        """Hand ``event`` to the engine; send early replies as they come, then the rest.
+
+        The last replies go in the webhook response when they are one plain message and the
+        webhook server still waits for ``update_id`` (``bot.tg.inline``).
+        """
         chat_id = user.chat_id
         started = time.perf_counter()
         self.metrics.updates[type(event).__name__] += 1
@@ -206,8 +213,20 @@ class Adapter:
             if any(isinstance(r, LeaveChat) for r in replies):
                 await self.sender.leave(chat_id)
             return
-        await self.sender.send(chat_id, replies)
+        if not await self._answer_inline(chat_id, replies, update_id):
+            await self.sender.send(chat_id, replies)
         self.metrics.observe_answer(time.perf_counter() - started)
+
+    async def _answer_inline(
+        self, chat_id: int, replies: list[Reply], update_id: int | None
+    ) -> bool:
+        if update_id is None or not self.inline.waiting(update_id):
+            return False
+        call = inline_message(chat_id, replies)
+        if call is None:
+            return False
+        await self.sender.reserve(chat_id)  # the Bot API rate limit counts this message too
+        return self.inline.offer(update_id, call)
 
     async def _typing(self, chat_id: int) -> None:
         try:

@@ -11,11 +11,8 @@ import bisect
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from typing import Any
 
-from tornado.web import RequestHandler
-
-from bot.tg.http import Listener
+from bot.tg.http import Listener, Request, Response
 
 logger = logging.getLogger(__name__)
 
@@ -85,36 +82,6 @@ class Metrics:
         return text
 
 
-class _Health(RequestHandler):
-    def get(self) -> None:
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish("ok\n")
-
-
-class _Ready(RequestHandler):
-    def initialize(self, check: ReadyCheck) -> None:
-        self.check = check
-
-    async def get(self) -> None:
-        try:
-            ready = await asyncio.wait_for(self.check(), timeout=3)
-        except Exception as exc:
-            logger.warning("readiness check failed: %s", type(exc).__name__)
-            ready = False
-        self.set_status(200 if ready else 503)
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish("ready\n" if ready else "not ready\n")
-
-
-class _Metrics(RequestHandler):
-    def initialize(self, metrics: Metrics) -> None:
-        self.metrics = metrics
-
-    def get(self) -> None:
-        self.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-        self.finish(self.metrics.render())
-
-
 class HealthServer:
     """Serves the three endpoints on ``listen:port``."""
 
@@ -131,12 +98,24 @@ class HealthServer:
 
     async def start(self) -> int:
         """Listen; returns the bound port (useful with ``port=0``)."""
-        routes: list[Any] = [
-            (r"/healthz", _Health),
-            (r"/readyz", _Ready, {"check": self.ready}),
-            (r"/metrics", _Metrics, {"metrics": self.metrics}),
-        ]
-        return self._http.start(routes, what="health endpoints", max_body=1024)
+        return await self._http.start(self._serve, what="health endpoints", max_body=1024)
+
+    async def _serve(self, request: Request) -> Response:
+        if request.method not in {"GET", "HEAD"}:
+            return Response(405)
+        if request.path == "/healthz":
+            return Response(200, b"ok\n")
+        if request.path == "/readyz":
+            try:
+                ready = await asyncio.wait_for(self.ready(), timeout=3)
+            except Exception as exc:
+                logger.warning("readiness check failed: %s", type(exc).__name__)
+                ready = False
+            return Response(200, b"ready\n") if ready else Response(503, b"not ready\n")
+        if request.path == "/metrics":
+            body = self.metrics.render().encode()
+            return Response(200, body, "text/plain; version=0.0.4; charset=utf-8")
+        return Response(404)
 
     async def stop(self) -> None:
         """Stop listening."""

@@ -55,7 +55,8 @@ def install_ordering(app: TgApplication, gate: UpdateGate, now: Callable[[], dat
     turns = asyncio.Semaphore(MAX_TURNS)
     queue_put = app.update_queue.put
     process = app.process_update
-    metrics = adapter_of(app).metrics
+    adapter = adapter_of(app)
+    metrics = adapter.metrics
     received = 0
 
     async def put(update: Any) -> None:
@@ -69,6 +70,7 @@ def install_ordering(app: TgApplication, gate: UpdateGate, now: Callable[[], dat
             if not fresh:
                 logger.info("update %d already received; skipped", update.update_id)
                 metrics.refused["replay"] += 1
+                adapter.inline.close(update.update_id)
                 return
             received += 1
             if received % PRUNE_EVERY == 0:

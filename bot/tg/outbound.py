@@ -17,6 +17,7 @@ from typing import Protocol, TypeVar
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
 
 from bot.engine.replies import Button, ChatAction, File, Image, LeaveChat, Reply, Text
 from bot.tg.exceptions import NotPrivateChat
@@ -137,6 +138,10 @@ async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
     raise AssertionError("unreachable")
 
 
+async def _granted(*args: object, **kwargs: object) -> bool:
+    return True
+
+
 class TelegramSender:
     """Sends engine replies through a PTB ``Bot``; remembers progress messages to edit them."""
 
@@ -164,6 +169,24 @@ class TelegramSender:
             raise NotPrivateChat
         for reply in replies:
             await self._send_one(chat_id, reply)
+
+    async def reserve(self, chat_id: int) -> None:
+        """Wait for the rate limiter's leave to send one message to ``chat_id`` without a call.
+
+        For a message carried by the webhook response (``bot.tg.inline``): Telegram counts it
+        against the bot's limits like any other.
+        """
+        limiter = self.bot.rate_limiter if isinstance(self.bot, ExtBot) else None
+        if limiter is None:
+            return
+        await limiter.process_request(
+            callback=_granted,
+            args=(),
+            kwargs={},
+            endpoint="sendMessage",
+            data={"chat_id": chat_id},
+            rate_limit_args=None,
+        )
 
     async def send_notice(self, chat_id: int, text: str) -> None:
         """Send a plain notice (no record data) to any chat, e.g. why carnet leaves a group."""

@@ -1,9 +1,13 @@
-"""Webhook mode: a small tornado server that checks Telegram's secret token and body size.
+"""Webhook mode: an asyncio HTTP server (``bot.tg.http``) checks Telegram's secret and body size.
 
 Threat model: the webhook URL is public. Telegram sends ``X-Telegram-Bot-Api-Secret-Token`` with
 the secret given to setWebhook; any request without it (compared in constant time) gets 403 and
 never reaches the engine. Bodies over ``max_body_bytes`` are refused by the HTTP server before
 they are read in full; malformed JSON gets 400. TLS is expected to end at a reverse proxy.
+
+A request waits (``reply_wait`` seconds at most) for its update's turn: a plain one-message
+answer goes back in the response body as a ``sendMessage`` call, which Telegram carries out
+(``bot.tg.inline``), saving the bot a Bot API request per answer.
 """
 
 from __future__ import annotations
@@ -14,20 +18,26 @@ import json
 import logging
 import secrets
 from collections.abc import AsyncIterator
-from typing import Any
 from urllib.parse import urlparse
 
 from telegram import Update
-from tornado.web import RequestHandler
+from telegram.error import TelegramError
 
-from bot.tg.application import TgApplication
-from bot.tg.http import Listener
+from bot.tg.application import TgApplication, adapter_of
+from bot.tg.http import Listener, Request, Response
+from bot.tg.inline import JsonDict
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 """Updates are small JSON documents (files are fetched separately); 1 MB is generous."""
+REPLY_WAIT_SECONDS = 10.0
+"""How long a webhook request waits for its update's answer to carry it in the response
+(``bot.tg.inline``); a turn still running then gets an empty 200 and sends its answer itself.
+Telegram keeps at most ``MAX_CONNECTIONS`` requests open at once."""
+MAX_CONNECTIONS = 100
+"""Telegram's maximum of simultaneous webhook requests (answers are awaited in them)."""
 
 
 def new_secret() -> str:
@@ -40,32 +50,85 @@ def path_of(webhook_url: str) -> str:
     return urlparse(webhook_url).path or "/"
 
 
-class _UpdateHandler(RequestHandler):
-    def initialize(self, app: TgApplication, secret: str) -> None:
+class _Updates:
+    """The webhook endpoint: secret token, JSON update, queue, answer in the response."""
+
+    def __init__(self, app: TgApplication, secret: str, path: str, reply_wait: float) -> None:
         self.app = app
-        self.secret = secret
+        self.secret = secret.encode()
+        self.path = path
+        self.reply_wait = reply_wait
 
-    def check_xsrf_cookie(self) -> None:
-        """Telegram sends no cookies; the secret token is the check."""
-
-    async def post(self) -> None:
-        given = self.request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+    async def __call__(self, request: Request) -> Response:
+        if request.path != self.path:
+            return Response(404)
+        if request.method != "POST":
+            return Response(405)
+        given = request.headers.get(SECRET_HEADER.lower(), "")
+        if not hmac.compare_digest(given.encode(), self.secret):
             logger.warning("webhook request refused: bad secret token")
-            self.set_status(403)
-            self.finish()
-            return
+            return Response(403)
         try:
-            data = json.loads(self.request.body)
+            data = json.loads(request.body)
             update = Update.de_json(data, self.app.bot)
         except (ValueError, TypeError, KeyError, AttributeError):
             logger.warning("webhook request refused: malformed update")
-            self.set_status(400)
-            self.finish()
-            return
-        await self.app.update_queue.put(update)
-        self.set_status(200)
-        self.finish()
+            return Response(400)
+        call = await answer_of(self.app, update, self.reply_wait)
+        if call is None:
+            return Response(200)
+
+        def undelivered() -> None:  # Telegram will redeliver, and the gate drop it: send it
+            self.app.create_task(send_call(self.app, call), name="carnet-inline-fallback")
+
+        return Response(200, json.dumps(call).encode(), "application/json", undelivered)
+
+
+async def answer_of(app: TgApplication, update: Update, within: float) -> JsonDict | None:
+    """Queue ``update``; the call to answer its webhook request with, if ready ``within`` s.
+
+    Cancelled (the server stops) after the answer was offered: the answer is sent anyway.
+    """
+    if within <= 0:
+        await app.update_queue.put(update)
+        return None
+    inline = adapter_of(app).inline
+    slot = inline.open(update.update_id)
+    answered = False
+    try:
+        await app.update_queue.put(update)
+        call = await inline.wait(slot, within)
+        answered = True
+        return call
+    finally:
+        late = inline.forget(update.update_id, slot)
+        if late is not None and not answered:
+            app.create_task(send_call(app, late), name="carnet-inline-fallback")
+
+
+async def send_call(app: TgApplication, call: JsonDict) -> None:
+    """Make a call meant for a webhook response through the Bot API instead."""
+    params = dict(call)
+    method = str(params.pop("method"))
+    try:
+        await app.bot.do_api_request(method, api_kwargs=params)
+    except TelegramError as exc:
+        logger.warning("inline answer not sent: %s", type(exc).__name__)
+
+
+def close_slots_after_turns(app: TgApplication) -> None:
+    """Wrap ``app.process_update``: an update's slot closes when its turn ends, answered or not."""
+    process = app.process_update
+    inline = adapter_of(app).inline
+
+    async def process_then_close(update: object) -> None:
+        try:
+            await process(update)
+        finally:
+            if isinstance(update, Update):
+                inline.close(update.update_id)
+
+    app.process_update = process_then_close  # type: ignore[method-assign]
 
 
 class WebhookServer:
@@ -80,8 +143,10 @@ class WebhookServer:
         port: int = 8443,
         path: str = "/",
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        reply_wait: float = REPLY_WAIT_SECONDS,
     ) -> None:
         self.app = app
+        self.reply_wait = reply_wait
         self.secret = secret
         self.listen = listen
         self.path = path
@@ -95,15 +160,8 @@ class WebhookServer:
 
     async def start(self) -> int:
         """Listen; returns the bound port (useful with ``port=0``)."""
-        handlers: list[Any] = [
-            (self.path, _UpdateHandler, {"app": self.app, "secret": self.secret})
-        ]
-        return self._http.start(
-            handlers,
-            what="webhook server",
-            max_body=self.max_body_bytes,
-            max_buffer=self.max_body_bytes,
-        )
+        handler = _Updates(self.app, self.secret, self.path, self.reply_wait)
+        return await self._http.start(handler, what="webhook server", max_body=self.max_body_bytes)
 
     async def stop(self) -> None:
         """Stop listening and close open connections."""
@@ -116,7 +174,7 @@ async def register_webhook(app: TgApplication, webhook_url: str, secret: str) ->
         webhook_url,
         secret_token=secret,
         allowed_updates=Update.ALL_TYPES,
-        max_connections=40,
+        max_connections=MAX_CONNECTIONS,
     )
 
 
@@ -130,6 +188,7 @@ async def webhook_mode(
     port: int = 8443,
     path: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    reply_wait: float = REPLY_WAIT_SECONDS,
 ) -> AsyncIterator[WebhookServer]:
     """Run ``app`` fed by a webhook server; registers the webhook with Telegram.
 
@@ -143,7 +202,9 @@ async def webhook_mode(
         port=port,
         path=path or (path_of(public_url) if public_url else "/telegram"),
         max_body_bytes=max_body_bytes,
+        reply_wait=reply_wait,
     )
+    close_slots_after_turns(app)
     async with app:
         if app.post_init is not None:
             await app.post_init(app)

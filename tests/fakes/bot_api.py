@@ -21,7 +21,8 @@ getMe, getUpdates      bot identity; long polling (``timeout``, ``offset``, ``li
 sendMessage & co       recorded and shown in the chat (sendPhoto/sendDocument keep the bytes)
 editMessageText        applied to the stored message (``message is not modified`` like Telegram)
 getFile + /file/...    file metadata and download (``file is too big`` over 20 MB)
-setWebhook & co        webhook mode: updates are POSTed with ``X-Telegram-Bot-Api-Secret-Token``
+setWebhook & co        webhook mode: updates are POSTed with ``X-Telegram-Bot-Api-Secret-Token``;
+                       a method call in the answer's JSON body is carried out (``via_webhook``)
 anything else          recorded and answered ``{"ok": true, "result": true}``
 =====================  =========================================================
 """
@@ -117,6 +118,8 @@ class ApiCall:
     result: Any = None
     error: str | None = None
     at: float = field(default_factory=time.monotonic)
+    via_webhook: bool = False
+    """Made by Telegram from the bot's answer to a webhook request, not by a Bot API request."""
 
     @property
     def chat_id(self) -> int | None:
@@ -338,6 +341,26 @@ class FakeBotApi:
             url, content=json.dumps(update), headers=headers
         )
         self.webhook_responses.append(response.status_code)
+        await self._answer_in_response(response)
+
+    async def _answer_in_response(self, response: httpx.Response) -> None:
+        """Carry out the method call a webhook answered with, as Telegram does.
+
+        Telegram reads a JSON body ``{"method": ..., params...}`` of a 2xx answer and makes the
+        call; the bot gets no result (an error is only recorded, like any failed call).
+        """
+        if not response.is_success or not response.content:
+            return
+        if not response.headers.get("Content-Type", "").startswith("application/json"):
+            return
+        try:
+            body = response.json()
+        except ValueError:
+            return
+        if not isinstance(body, dict) or not isinstance(body.get("method"), str):
+            return
+        params = {k: v for k, v in body.items() if k != "method"}
+        await self.handle(body["method"], params, {}, via_webhook=True)
 
     def store_file(
         self, data: bytes, *, kind: str, extension: str, declared_size: int | None = None
@@ -449,12 +472,19 @@ class FakeBotApi:
             self.calls.append(call)
             self._changed.notify_all()
 
-    async def handle(self, method: str, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
+    async def handle(
+        self,
+        method: str,
+        params: JsonDict,
+        uploads: dict[str, Upload],
+        *,
+        via_webhook: bool = False,
+    ) -> JsonDict:
         """Answer one Bot API method: ``{"ok": ..., "result": ...}``."""
         if method == "getUpdates":
             return await self._get_updates(params)
-        call = ApiCall(method, params, uploads)
-        fault = self._take_fault(method)
+        call = ApiCall(method, params, uploads, via_webhook=via_webhook)
+        fault = None if via_webhook else self._take_fault(method)  # faults hit bot requests
         if fault is not None:
             call.error = str(fault.status)
             await self._record(call)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
 
+from bot.engine.events import Event, TextIn, UserRef
+from bot.engine.replies import Reply
 from bot.settings import Settings
 from bot.tg.application import TelegramOptions, build_application
 from bot.tg.webhook import SECRET_HEADER, new_secret, webhook_mode
 from tests.fakes.bot_api import FakeBotApi
-from tests.telegram.conftest import EchoEngine
+from tests.telegram.conftest import EchoEngine, Emit, png_bytes
 
 
 def update_json(update_id: int, user_id: int, text: str) -> str:
@@ -62,3 +65,45 @@ async def test_webhook_serves_telegram_and_rejects_forgeries(
     assert texts == ["par webhook"], (
         "forged, malformed and oversized requests never reach the engine"
     )
+
+
+class SlowEngine(EchoEngine):
+    """Echo, but ``slow`` takes longer than the webhook waits for an answer."""
+
+    async def handle(self, user: UserRef, event: Event, emit: Emit | None = None) -> list[Reply]:
+        if isinstance(event, TextIn) and event.text == "slow":
+            await asyncio.sleep(0.6)
+        return await super().handle(user, event, emit)
+
+
+async def test_a_plain_answer_rides_in_the_webhook_response_anything_else_is_sent(
+    bot_api: FakeBotApi, tg_settings: Settings
+):
+    app = build_application(tg_settings, SlowEngine(), TelegramOptions(album_delay=0.2))
+    async with webhook_mode(app, public_url=None, secret=new_secret(), port=0, reply_wait=0.3):
+        alice = bot_api.user(1001)
+        await alice.send_text("bonjour <b>")
+        plain = await alice.expect_text("echo: bonjour")
+        assert plain.via_webhook, "one plain message: carried by the webhook response"
+        assert (plain.text, plain.params["parse_mode"]) == ("echo: bonjour &lt;b&gt;", "HTML")
+
+        await alice.send_photo(png_bytes())
+        with_buttons = await alice.expect_buttons()
+        assert with_buttons.via_webhook, "buttons need no message id: inline too"
+        await alice.press("Confirmer")
+        pressed = await alice.expect_text("pressed ok:1")
+        assert pressed.via_webhook
+
+        await alice.send_text("long 120")  # split in two messages
+        parts = [await alice.expect(), await alice.expect()]
+        assert [p.via_webhook for p in parts] == [False, False]
+        await alice.send_text("file")
+        assert not (await alice.expect(lambda c: c.method == "sendDocument")).via_webhook
+
+        await alice.send_text("slow")  # the request gave up waiting: sent the usual way
+        late = await alice.expect_text("echo: slow", within=5)
+        assert not late.via_webhook
+        await bot_api.wait_quiet(0.3)
+    texts = [c.text for c in alice.replies()]
+    assert texts.count("echo: slow") == 1, "an answer goes one way only"
+    assert set(bot_api.webhook_responses) == {200}

@@ -1,0 +1,80 @@
+"""The bot's small HTTP server: keep-alive, order, limits, refusals, a dropped client."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.tg.http import Listener, Request, Response
+
+
+async def _exchange(port: int, raw: bytes, *, expect: int = 1) -> bytes:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(raw)
+    await writer.drain()
+    data = b""
+    try:
+        async with asyncio.timeout(5):
+            while data.count(b"HTTP/1.1 ") < expect or not data.endswith((b"\n", b"}")):
+                chunk = await reader.read(65536)
+                if not chunk:
+                    break
+                data += chunk
+    finally:
+        writer.close()
+    return data
+
+
+async def test_requests_on_one_connection_are_answered_in_order_and_limits_hold():
+    seen: list[tuple[str, str, bytes]] = []
+    dropped, slow = asyncio.Event(), asyncio.Event()
+
+    async def handler(request: Request) -> Response:
+        seen.append((request.method, request.path, request.body))
+        if request.path == "/slow":
+            slow.set()
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                dropped.set()
+                raise
+        if request.path == "/late":
+            await asyncio.sleep(0.05)
+        return Response(200, request.body.upper() + b"\n")
+
+    listener = Listener("127.0.0.1", 0)
+    port = await listener.start(handler, what="test", max_body=100)
+    try:
+        two = (
+            b"POST /late?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+            b"POST /b HTTP/1.1\r\nhost: a\r\ncontent-length: 2\r\n\r\nde"
+        )
+        answer = await _exchange(port, two, expect=2)
+        assert answer.count(b"HTTP/1.1 200 OK") == 2
+        assert answer.index(b"ABC") < answer.index(b"DE"), "answers in request order"
+        assert seen == [("POST", "/late", b"abc"), ("POST", "/b", b"de")]
+
+        big = b"POST /x HTTP/1.1\r\nContent-Length: 101\r\n\r\n"
+        assert (await _exchange(port, big)).startswith(b"HTTP/1.1 413 ")
+        chunked = b"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+        assert (await _exchange(port, chunked)).startswith(b"HTTP/1.1 411 ")
+        huge_head = b"GET /x HTTP/1.1\r\nX: " + b"y" * 20_000 + b"\r\n\r\n"
+        assert (await _exchange(port, huge_head)).startswith(b"HTTP/1.1 431 ")
+        assert (await _exchange(port, b"nonsense\r\n\r\n")).startswith(b"HTTP/1.1 400 ")
+        assert len(seen) == 2, "refused requests never reach the handler"
+
+        continued = b"POST /c HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n"
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(continued)
+        assert (await reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 100 Continue")
+        writer.write(b"z")
+        assert (await reader.readuntil(b"Z\n")).startswith(b"HTTP/1.1 200 OK")
+        writer.close()
+
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"POST /slow HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+        await asyncio.wait_for(slow.wait(), 5)
+        writer.close()
+        await asyncio.wait_for(dropped.wait(), 5)  # the client left: its handler stops
+    finally:
+        await listener.stop()

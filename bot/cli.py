@@ -38,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="apply database migrations")
 
     sub.add_parser("worker", help="process queued documents (scaled deployments)")
+
+    jobs = sub.add_parser("jobs", help="document job queue maintenance (jobs requeue)")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", metavar="ACTION", required=True)
+    requeue = jobs_sub.add_parser(
+        "requeue", help="queue the reading of received documents that have no job (one-off)"
+    )
+    requeue.add_argument("--dry-run", action="store_true", help="count them, queue nothing")
     return parser
 
 
@@ -71,6 +78,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.worker import run_worker
 
         return run_worker(settings)
+    if command == "jobs":
+        from bot.maintenance import requeue_documents
+
+        return requeue_documents(settings, dry_run=args.dry_run)
     raise AssertionError(command)
 
 

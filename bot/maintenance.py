@@ -1,8 +1,11 @@
-"""Maintenance commands: `carnet keys rotate`, `carnet db upgrade`, loading the master key."""
+"""Maintenance commands: `carnet keys rotate`, `carnet db upgrade`, `carnet jobs requeue`,
+loading the master key."""
 
 from __future__ import annotations
 
 import logging
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import store
@@ -108,4 +111,46 @@ def rotate_keys(settings: Settings, *, batch: int = 200, max_batches: int | None
     keys.promote_pending_key(key_file)
     store.forget_old_master_keys(url, new)
     print(f"rotation done: {count} keys re-wrapped under master key {store.master_key_id(new)}")
+    return 0
+
+
+def requeue_documents(
+    settings: Settings, *, dry_run: bool = False, now: datetime | None = None
+) -> int:
+    """``carnet jobs requeue``: queue the reading of documents left ``received`` without a job.
+
+    One-off, for documents stored before the reading job was written with the document (the
+    outbox): a ``carnet worker`` then reads them and their owners get the summary. Safe while
+    bots and workers run, and to run again (``bot.jobs_queue.requeue``). Scaled shape only (the
+    embedded one queues them itself at start-up).
+
+    Returns:
+        0 when done, 1 when some profile could not be opened (logged; run again), 2 outside the
+        scaled shape.
+    """
+    url = settings.effective_database_url
+    if settings.queue != "postgres" or not url.startswith("postgres"):
+        print(
+            "carnet: carnet jobs requeue needs CARNET_QUEUE=postgres and PostgreSQL",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.jobs_queue.requeue import requeue_received
+    from store.sql.jobs import open_jobs
+
+    opened = store.open_store(url, load_master_key(settings, create=False))
+    jobs, _ = open_jobs(url, pool_size=2)
+    try:
+        result = requeue_received(opened, jobs, before=now or datetime.now(UTC), dry_run=dry_run)
+    finally:
+        jobs.engine.dispose()
+        opened.close()
+    verb = "would be queued (dry run)" if dry_run else "queued for reading"
+    print(
+        f"{result.queued} received document(s) without a job {verb}; "
+        f"{result.without_job} document(s) without a job checked"
+    )
+    if result.skipped_profiles:
+        print(f"{result.skipped_profiles} profile(s) could not be opened: run it again later")
+        return 1
     return 0

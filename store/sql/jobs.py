@@ -24,11 +24,11 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, text, update
+from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from store.sql.database import make_engine
-from store.sql.schema import document_jobs, pending_updates
+from store.sql.schema import accounts, document_jobs, documents, pending_updates, profiles
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 
@@ -43,6 +43,16 @@ class ClaimedJob(BaseModel):
     profile_id: str
     document_id: str
     attempts: int
+
+
+class JoblessDocument(BaseModel):
+    """A stored document that has no job (ids only: its status is sealed in the vault)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    account_id: str
+    profile_id: str
+    document_id: str
 
 
 class QueueDepth(BaseModel):
@@ -226,6 +236,33 @@ class DocumentJobs:
                     )
                 ).scalar_one()
             )
+
+    def jobless_documents(
+        self, *, after: JoblessDocument | None = None, limit: int = 1000
+    ) -> list[JoblessDocument]:
+        """Documents of live accounts without a job: stored before the outbox, or read and
+        their finished job forgotten (which ones still wait to be read only the vault knows).
+
+        In (profile, document) order, at most ``limit`` of them, from after ``after`` (the last
+        one of the previous batch).
+        """
+        key = tuple_(documents.c.profile_id, documents.c.id)
+        query = (
+            select(profiles.c.account_id, documents.c.profile_id, documents.c.id)
+            .join(profiles, profiles.c.id == documents.c.profile_id)
+            .join(accounts, accounts.c.id == profiles.c.account_id)
+            .outerjoin(document_jobs, document_jobs.c.document_id == documents.c.id)
+            .where(accounts.c.erased.is_(False), document_jobs.c.id.is_(None))
+            .order_by(documents.c.profile_id, documents.c.id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(key > tuple_(after.profile_id, after.document_id))
+        with self.engine.connect() as conn:
+            return [
+                JoblessDocument(account_id=r.account_id, profile_id=r.profile_id, document_id=r.id)
+                for r in conn.execute(query)
+            ]
 
     def depth(self) -> QueueDepth:
         """Counts of queued and running jobs."""

@@ -82,7 +82,15 @@ class Codec:
 
     def seal_record(self, kind: str, record_id: str, record: BaseModel) -> bytes:
         """The ciphertext of one record's JSON."""
-        return self.sealer.seal(f"records:{kind}", record_id, "payload", _compact(record))
+        return self.seal_record_json(kind, record_id, _compact(record))
+
+    def record_json(self, record: BaseModel) -> bytes:
+        """The JSON a record is sealed as (compact: fields equal to their default left out)."""
+        return _compact(record)
+
+    def seal_record_json(self, kind: str, record_id: str, data: bytes) -> bytes:
+        """The ciphertext of one record's JSON (from ``record_json``)."""
+        return self.sealer.seal(f"records:{kind}", record_id, "payload", data)
 
     def open_records(self, model: type[M], kind: str, rows: Iterable[Sequence[Any]]) -> list[M]:
         """Decrypt ``(id, payload)`` rows of one kind and validate them in one pass."""

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Insert,
     Table,
     and_,
     delete,
@@ -68,8 +70,20 @@ C = TypeVar("C", Medication, LabResult, Vaccination, Allergy, Condition)
 R = TypeVar("R", bound=BaseModel)
 
 DOCUMENT_KIND = "document"
-_CHUNK = 1000  # rows per multi-row INSERT (well under both backends' parameter limits)
 _REWRITE_MIN = 200  # rows changed since a snapshot before it is rewritten (and 10% of it)
+
+
+_PAGES_INSERT = insert(document_pages)
+
+
+@cache
+def _records_upsert(dialect: str) -> Insert:
+    """The record upsert for one dialect, built once (executed with many rows)."""
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(records)
+    return stmt.on_conflict_do_update(
+        index_elements=[records.c.profile_id, records.c.kind, records.c.id],
+        set_={"payload": stmt.excluded.payload, "rev": stmt.excluded.rev},
+    )
 
 
 class _Rows:
@@ -148,8 +162,12 @@ class SqlVault:
     # Change tracking (for the version bump and the cache) ---------------------------------------
 
     def _saved(self, kind: str, record: BaseModel, record_id: str) -> None:
+        self._keep(kind, record.model_copy(deep=True), record_id)
+
+    def _keep(self, kind: str, copy: BaseModel, record_id: str) -> None:
+        """Track a saved record (``copy``: private to the vault, shared with the cache later)."""
         self.dirty = True
-        self.saved.setdefault(kind, {})[record_id] = record.model_copy(deep=True)
+        self.saved.setdefault(kind, {})[record_id] = copy
         self.deleted.get(kind, set()).discard(record_id)
 
     def _deleted(self, kind: str, record_id: str) -> None:
@@ -277,7 +295,7 @@ class SqlVault:
                     "content": content,
                 }
             )
-        self._conn.execute(insert(document_pages).values(rows))
+        self._conn.execute(_PAGES_INSERT, rows)
 
     def get_document(self, document_id: str, *, with_pages: bool = True) -> Document | None:
         """One document, with its decrypted pages unless ``with_pages`` is false."""
@@ -360,31 +378,38 @@ class SqlVault:
             self._upsert_records(kind, items)
 
     def _upsert_records(self, kind: str, items: Sequence[BaseModel]) -> None:
-        """Seal now; write with the next read or at commit, in one multi-row statement."""
-        for item in items:
+        """Seal now; write with the next read or at commit (one statement for all rows).
+
+        The copy kept for the cache is validated from the sealed JSON: a private deep copy,
+        equal to what a reload gives, and several times cheaper than ``model_copy(deep=True)``.
+        """
+        if not items:
+            return
+        parts = [self._codec.record_json(item) for item in items]
+        copies = self._codec.validate(type(items[0]), parts)
+        for item, part, copy in zip(items, parts, copies, strict=True):
             record_id: str = item.id  # type: ignore[attr-defined]
             self._pending[(kind, record_id)] = {
                 "profile_id": self._profile_id,
                 "kind": kind,
                 "id": record_id,
-                "payload": self._codec.seal_record(kind, record_id, item),
+                "payload": self._codec.seal_record_json(kind, record_id, part),
                 "rev": self._rev,
             }
-            self._saved(kind, item, record_id)
+            self._keep(kind, copy, record_id)
 
     def flush(self) -> None:
-        """Write the pending record upserts (called before reads and before commit)."""
+        """Write the pending record upserts (called before reads and before commit).
+
+        One statement built once, executed for many rows: psycopg pipelines them in one round
+        trip and the statement is compiled once per process (a multi-row VALUES statement was
+        compiled by SQLAlchemy at every flush: ~30% of a PostgreSQL insert of 20 lab results).
+        """
         if not self._pending:
             return
         rows = list(self._pending.values())
         self._pending.clear()
-        for start in range(0, len(rows), _CHUNK):
-            stmt = self._upsert(records).values(rows[start : start + _CHUNK])
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[records.c.profile_id, records.c.kind, records.c.id],
-                set_={"payload": stmt.excluded.payload, "rev": stmt.excluded.rev},
-            )
-            self._conn.execute(stmt)
+        self._conn.execute(_records_upsert(self._conn.dialect.name), rows)
 
     def records(self, kind: type[C]) -> list[C]:
         """All records of one kind for this profile."""

@@ -123,6 +123,7 @@ async def test_two_bots_two_workers_many_users_and_a_killed_worker(
         for user in users:
             summaries = [c for c in user.replies() if is_summary(c)]
             assert len(summaries) == 1, f"one summary for user {user.id}"
+            assert_reading_message_edited_by_the_worker(user)
         for user in others:
             said = answers(user, start)
             assert len(said) == len(QUESTIONS), said
@@ -150,6 +151,23 @@ async def test_two_bots_two_workers_many_users_and_a_killed_worker(
         if proc is not doomed:
             assert proc.process.returncode == 0, proc.log()[-3000:]
         assert_logs_clean(proc.log(), api.token)
+
+
+def assert_reading_message_edited_by_the_worker(user: FakeUser) -> None:
+    """The bot's reading message (its id noted in the job) was edited by a worker, in another
+    process, into the outcome: no "Je lis votre document…" left behind."""
+    [reading] = [
+        c for c in user.replies() if c.method == "sendMessage" and "Je lis votre" in c.text
+    ]
+    message_id = reading.result["message_id"]
+    edits = [
+        c
+        for c in user.api.calls
+        if c.method == "editMessageText" and c.chat_id == user.id and c.error is None
+    ]
+    assert any(c.params["message_id"] == message_id and "Document lu" in c.text for c in edits), (
+        f"user {user.id}: the reading message was not edited into the outcome"
+    )
 
 
 def has_child(pid: int) -> bool:

@@ -41,6 +41,8 @@ Answerer = Callable[[Turn, Intent, str], list[Reply]]
 
 def paged(turn: Turn, intent: Intent, said: str, replies: list[Reply]) -> list[Reply]:
     """The first page of ``replies``; remembers the question when there is more to show."""
+    if not any(isinstance(reply, Text) and _too_long(reply.text) for reply in replies):
+        return replies  # one page (most answers): nothing to encode or remember
     question = _encode(intent, said)
     page, pages = _page(replies, 0, _tag(question), turn.tr)
     if pages > 1:

@@ -26,8 +26,11 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, pre_ping: bool = True) -> Engine:
     """A synchronous engine (the bot calls the store from worker threads).
+
+    ``pre_ping``: ping PostgreSQL connections at each checkout (the store uses
+    ``store.sql.liveness`` instead).
 
     SQLite gets WAL, foreign keys, a busy timeout, ``secure_delete`` (erased rows are zeroed in
     the file) and real transactions (``BEGIN`` emitted by SQLAlchemy, ``BEGIN IMMEDIATE`` for
@@ -45,7 +48,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         translate_failures(engine)
         return engine
-    engine = create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=pre_ping)
     translate_failures(engine)
     return engine
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, exc, select, update
+from sqlalchemy import Connection, Engine, RootTransaction, bindparam, exc, select, update
 
 from store.api import DueOccurrence, ProfileSummary
 from store.crypto import MasterKey, Sealer, UserLookup
@@ -17,12 +17,13 @@ from store.records import DialogueState, UserProfile
 from store.sql import accounts as acc
 from store.sql import scheduling
 from store.sql.cache import RecordCache
-from store.sql.codec import Codec
-from store.sql.database import lock_for_setup, make_engine, upgrade
+from store.sql.codec import Codec, kind_of
+from store.sql.database import is_postgres, lock_for_setup, make_engine, upgrade
 from store.sql.failures import with_connect_retries
 from store.sql.keyring import DataKeys, open_keyring
+from store.sql.liveness import again_if_unavailable, ping_when_idle
 from store.sql.schema import accounts, profiles
-from store.sql.vault import SqlVault
+from store.sql.vault import C, SqlVault
 
 log = logging.getLogger(__name__)
 
@@ -106,16 +107,12 @@ class SqlStore:
     def _transaction(
         self, account: Callable[[Connection], str], profile_id: str | None
     ) -> Iterator[SqlVault]:
-        with with_connect_retries(self.engine.connect).execution_options(
-            carnet_write=True
-        ) as conn:
+        # A pooled connection is not pinged when it was in use a moment ago: if the database
+        # went away since, the first statement fails and the opening starts over (once, on a
+        # fresh connection), before anything of the turn ran.
+        conn, tx, vault = again_if_unavailable(lambda: self._begin(account, profile_id), (0.0,))
+        with conn:
             try:
-                tx = conn.begin()
-            except exc.OperationalError as error:
-                raise ConcurrentUpdate("database busy") from error
-            vault: SqlVault | None = None
-            try:
-                vault = self._open(conn, account(conn), profile_id)
                 yield vault
                 vault.flush()
                 old = vault.version
@@ -129,13 +126,29 @@ class SqlStore:
             except BaseException as error:
                 if tx.is_active:
                     tx.rollback()
-                if vault is not None:
-                    self._cache.drop(vault.profile_id)
+                self._cache.drop(vault.profile_id)
                 if isinstance(error, exc.OperationalError) and _is_conflict(error):
                     raise ConcurrentUpdate("another transaction wrote this user") from error
                 raise
         if vault.dirty:
             self._cache.commit(vault.profile_id, old, old + 1, vault.saved, vault.deleted)
+
+    def _begin(
+        self, account: Callable[[Connection], str], profile_id: str | None
+    ) -> tuple[Connection, RootTransaction, SqlVault]:
+        """A connection, its transaction, and the vault opened in it (account locked)."""
+        conn = with_connect_retries(self.engine.connect).execution_options(carnet_write=True)
+        try:
+            try:
+                tx = conn.begin()
+            except exc.OperationalError as error:
+                raise ConcurrentUpdate("database busy") from error
+            return conn, tx, self._open(conn, account(conn), profile_id)
+        except BaseException as error:
+            conn.close()  # rolls back (an account created here included)
+            if isinstance(error, exc.OperationalError) and _is_conflict(error):
+                raise ConcurrentUpdate("another transaction wrote this user") from error
+            raise
 
     def _open(self, conn: Connection, account_id: str, profile_id: str | None) -> SqlVault:
         query, params = (
@@ -187,8 +200,13 @@ class SqlStore:
 
     def has_account(self, user_key: int) -> bool:
         """Whether this user has an account."""
-        with with_connect_retries(self.engine.connect) as conn:
-            return acc.account_exists(conn, self._lookup.digest(user_key))
+        digest = self._lookup.digest(user_key)
+
+        def exists() -> bool:
+            with with_connect_retries(self.engine.connect) as conn:
+                return acc.account_exists(conn, digest)
+
+        return again_if_unavailable(exists, (0.0,))
 
     def profiles(self, user_key: int) -> list[ProfileSummary]:
         """The account's profiles, default first, with their decrypted display names."""
@@ -305,6 +323,11 @@ class _OpenedVault(SqlVault):
         blob = self._read["dialogue"]
         return DialogueState() if blob is None else self._codec.open_dialogue(blob)
 
+    def records(self, kind: type[C]) -> list[C]:
+        """All records of one kind: a cached kind without building the query for a miss."""
+        cached: list[C] | None = self._cached(kind_of(kind))
+        return cached if cached is not None else super().records(kind)
+
     def _update_profile_row(self, **values: bytes) -> None:
         for column in values:
             self._read.pop(column, None)
@@ -324,7 +347,9 @@ def open_sql_store(url: str, master_key: bytes, **options: Any) -> SqlStore:
         RotationInProgress: an interrupted rotation must be finished first.
     """
     master = MasterKey(master_key)
-    engine = make_engine(url)
+    engine = make_engine(url, pre_ping=False)
+    if is_postgres(engine):
+        ping_when_idle(engine)
     try:
         upgrade(engine)
         with engine.connect().execution_options(carnet_write=True) as conn, conn.begin():

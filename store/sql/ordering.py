@@ -5,12 +5,13 @@ on asyncio connections of its own (psycopg, pipeline mode):
 
 - ``receive``: one statement records the update id as seen (``seen_updates``, deduplication)
   and, when it is new, as pending for its user (``pending_updates``). False: a redelivery.
+- ``receive_turn``: both below in one flight (the common case: a new update, its user's turn).
 - ``try_turn``: one query string (``BEGIN``, the user's advisory transaction lock, then "is an
   older update of this user still pending?", each statement with its own snapshot); the turn
   holds the lock until ``UserTurn.end`` (``DELETE`` of the pending row and ``COMMIT``, one
   query string). Several statements go in one string through the simple query protocol, with
-  their values quoted by psycopg (``sql.Literal``): pipeline mode polls the socket while the
-  server waits for the lock, a busy loop.
+  their values formatted in (integers and timestamps only): pipeline mode polls the socket
+  while the server waits for the lock, a busy loop.
 
 Same tables and lock keys as ``store.sql.jobs.UpdateOrder`` (the blocking version). Ids and a
 hash of the user id only; no content.
@@ -21,10 +22,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import psycopg
-from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from store.sql.database import normalise_url
@@ -42,16 +42,51 @@ WITH seen AS (
 )
 SELECT count(*) FROM seen
 """
-_TURN = sql.SQL(
+_TURN = (
     "BEGIN; SELECT pg_advisory_xact_lock({k}); "
     "SELECT EXISTS (SELECT 1 FROM pending_updates "
     "WHERE user_lock = {k} AND update_id < {u} AND received_at > {since})"
 )
-_END = sql.SQL("DELETE FROM pending_updates WHERE update_id = {u}; COMMIT")
+_RECEIVE_TURN = (
+    "WITH seen AS ("
+    "INSERT INTO seen_updates (update_id, seen_at) VALUES ({u}, {now}) "
+    "ON CONFLICT (update_id) DO NOTHING RETURNING update_id"
+    "), pending AS ("
+    "INSERT INTO pending_updates (update_id, user_lock, received_at) "
+    "SELECT update_id, {k}, {now} FROM seen ON CONFLICT (update_id) DO NOTHING"
+    ") SELECT count(*) FROM seen; COMMIT; "
+    "BEGIN; SELECT pg_advisory_xact_lock({k}); "
+    "SELECT EXISTS (SELECT 1 FROM pending_updates "
+    "WHERE user_lock = {k} AND update_id < {u} AND received_at > {since})"
+)
+"""``receive`` then ``try_turn`` in one flight: the receipt is committed on its own (the
+``COMMIT`` before ``BEGIN``: without it ``BEGIN`` would pull it into the turn's transaction)."""
+_END = "DELETE FROM pending_updates WHERE update_id = {u}; COMMIT"
 _FORGET = """
 WITH pending AS (DELETE FROM pending_updates WHERE received_at < %(pending)s)
 DELETE FROM seen_updates WHERE seen_at < %(seen)s
 """
+
+
+def _int(value: int) -> str:
+    """An integer literal (``int()`` first: nothing but digits and a sign reach the SQL)."""
+    return str(int(value))
+
+
+def _moment(value: datetime) -> str:
+    """A ``timestamptz`` literal of an aware datetime, in UTC (ISO digits and separators only)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime")
+    return f"'{value.astimezone(UTC).isoformat()}'::timestamptz"
+
+
+def _query(template: str, **values: str) -> bytes:
+    """``template`` with literals from ``_int``/``_moment``, for the simple query protocol.
+
+    Cheaper than ``sql.Literal`` (which adapts each value through a transformer) on the
+    gate's hot path; only integers and datetimes are ever formatted in.
+    """
+    return template.format(**values).encode()
 
 
 def conninfo_of(url: str) -> str:
@@ -67,6 +102,7 @@ class _Connections:
         self._conninfo = conninfo
         self._autocommit = autocommit
         self._idle: list[psycopg.AsyncConnection[tuple[object, ...]]] = []
+        self._lent: set[psycopg.AsyncConnection[tuple[object, ...]]] = set()
         self._free = asyncio.Semaphore(size)
 
     @contextlib.asynccontextmanager
@@ -77,16 +113,23 @@ class _Connections:
                 conn = await psycopg.AsyncConnection.connect(
                     self._conninfo, autocommit=self._autocommit
                 )
+            self._lent.add(conn)
             try:
                 yield conn
             except BaseException:
                 await conn.close()  # unknown state (mid-transaction, broken): never reused
                 raise
-            self._idle.append(conn)
+            finally:
+                self._lent.discard(conn)
+            if not conn.closed:
+                self._idle.append(conn)
 
     async def close(self) -> None:
+        """Close every connection, lent ones too (a turn never ended: its lock goes)."""
         while self._idle:
             await self._idle.pop().close()
+        for conn in list(self._lent):
+            await conn.close()
 
 
 class UserTurn:
@@ -105,7 +148,7 @@ class UserTurn:
     async def end(self) -> None:
         """Drop the update from the pending ones and commit (the lock goes), in one flight."""
         try:
-            await self._conn.execute(_END.format(u=sql.Literal(self.update_id)))
+            await self._conn.execute(_query(_END, u=_int(self.update_id)), prepare=False)
         except BaseException as exc:
             await self._release.__aexit__(type(exc), exc, exc.__traceback__)
             raise
@@ -141,21 +184,55 @@ class UpdateGate:
             row = await cursor.fetchone()
         return bool(row and row[0])
 
+    async def receive_turn(
+        self, update_id: int, user_key: int, now: datetime
+    ) -> tuple[bool, UserTurn | None]:
+        """``receive`` and, for a new update, ``try_turn``, in one round trip.
+
+        Returns (False, None) for a redelivery, (True, None) while an older update of the user
+        is pending (wait and ``try_turn`` again), (True, turn) when the turn is held.
+        """
+        query = _query(
+            _RECEIVE_TURN,
+            u=_int(update_id),
+            k=_int(lock_key(user_key)),
+            now=_moment(now),
+            since=_moment(now - self.stale),
+        )
+        taking = self._turns.take()
+        conn = await taking.__aenter__()
+        try:
+            cursor = await conn.execute(query, prepare=False)
+            first = await cursor.fetchone()
+            while cursor.nextset():
+                pass  # COMMIT, BEGIN, the lock, then: is an older update pending?
+            row = await cursor.fetchone()
+            fresh = bool(first and first[0])
+            if fresh and row is not None and not row[0]:
+                return True, UserTurn(conn, update_id, taking)
+            await conn.execute("ROLLBACK")
+        except BaseException as exc:
+            await taking.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+        await taking.__aexit__(None, None, None)
+        return fresh, None
+
     async def try_turn(self, update_id: int, user_key: int, now: datetime) -> UserTurn | None:
         """Take the user's turn for ``update_id``; None while an older update is pending.
 
         Waits for the user's lock (another instance may hold it). With None nothing is held:
         wait a little and try again.
         """
-        query = _TURN.format(
-            k=sql.Literal(lock_key(user_key)),
-            u=sql.Literal(update_id),
-            since=sql.Literal(now - self.stale),
+        query = _query(
+            _TURN,
+            k=_int(lock_key(user_key)),
+            u=_int(update_id),
+            since=_moment(now - self.stale),
         )
         taking = self._turns.take()
         conn = await taking.__aenter__()
         try:
-            cursor = await conn.execute(query)
+            cursor = await conn.execute(query, prepare=False)
             while cursor.nextset():
                 pass  # the last statement's result: is an older update pending?
             row = await cursor.fetchone()
@@ -175,6 +252,6 @@ class UpdateGate:
             await conn.execute(_FORGET, {"pending": pending_before, "seen": seen_before})
 
     async def close(self) -> None:
-        """Close the idle connections (held turns close theirs when they end)."""
+        """Close the connections, those of turns still held too (their locks go)."""
         await self._receivers.close()
         await self._turns.close()

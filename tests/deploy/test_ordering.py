@@ -51,3 +51,41 @@ async def test_an_update_is_received_once_and_waits_for_the_older_one_of_its_use
     finally:
         await a.close()
         await b.close()
+
+
+async def test_receipt_and_turn_in_one_flight_keep_order_and_dedup(
+    postgres_url: str, master_key: bytes, now: datetime
+) -> None:
+    _migrated(postgres_url, master_key)
+    a, b = UpdateGate(postgres_url, turns=2), UpdateGate(postgres_url, turns=2)  # two instances
+    try:
+        fresh, first = await a.receive_turn(30, 52, now)
+        assert fresh and first is not None, "a new update of an idle user: its turn at once"
+        second = asyncio.create_task(b.receive_turn(31, 52, now))
+        await asyncio.sleep(0.2)
+        assert not second.done(), "the user's lock is held by 30's turn"
+        assert not await a.receive(31, 52, now), "31's receipt is committed before its turn"
+        await first.end()
+        fresh, turn = await asyncio.wait_for(second, 10)
+        assert fresh and turn is not None, "30 done: 31's turn"
+        await turn.end()
+        assert await b.receive_turn(31, 52, now) == (False, None), "a redelivery is dropped"
+
+        assert await a.receive(40, 53, now)  # received, not handled yet
+        fresh, turn = await b.receive_turn(41, 53, now)
+        assert fresh and turn is None, "41 waits for the older pending 40"
+        assert await b.try_turn(41, 53, now) is None
+        held = await a.try_turn(40, 53, now)
+        assert held is not None
+        await held.end()
+        turn = await b.try_turn(41, 53, now)
+        assert turn is not None, "40 done: 41's turn"
+        await turn.end()
+        kept, _ = await a.receive_turn(50, 54, now)
+        assert kept
+        await a.close()  # shutting down with a turn held: its connection and lock go
+        fresh, turn = await asyncio.wait_for(b.receive_turn(51, 54, now), 10)
+        assert fresh and turn is None, "50 is still pending (its instance stopped before it)"
+    finally:
+        await a.close()
+        await b.close()

@@ -101,7 +101,7 @@ class HealthServer:
         return await self._http.start(self._serve, what="health endpoints", max_body=1024)
 
     async def _serve(self, request: Request) -> Response:
-        if request.method not in {"GET", "HEAD"}:
+        if request.method != "GET":
             return Response(405)
         if request.path == "/healthz":
             return Response(200, b"ok\n")

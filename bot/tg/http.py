@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 MAX_HEAD = 16 * 1024
 """Request line and headers; Telegram's and a proxy's are well under 2 KB."""
+IDLE_SECONDS = 75.0
+"""A connection with no request being served and nothing received for this long is closed
+(nginx's keep-alive default): idle or half-sent requests cannot pile up open sockets."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,11 @@ class _Connection(asyncio.Protocol):
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self._continued = False
+        self.last_active = asyncio.get_running_loop().time()
+
+    def idle_since(self, moment: float) -> bool:
+        """Whether nothing was received since ``moment`` and no request is being served."""
+        return self._task is None and self.last_active < moment
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -81,6 +89,7 @@ class _Connection(asyncio.Protocol):
             self._task.cancel()
 
     def data_received(self, data: bytes) -> None:
+        self.last_active = asyncio.get_running_loop().time()
         self._buffer += data
         if self._task is None:
             self._next()
@@ -170,7 +179,9 @@ class Listener:
         self.handler: Handler = _not_found
         self.max_body = 1024
         self.connections: set[_Connection] = set()
+        self.idle_seconds = IDLE_SECONDS
         self._server: asyncio.Server | None = None
+        self._sweeper: asyncio.Task[None] | None = None
 
     async def start(self, handler: Handler, *, what: str, max_body: int) -> int:
         """Start serving ``handler``; returns the bound port."""
@@ -181,13 +192,25 @@ class Listener:
             lambda: _Connection(self), self.listen, self.port, reuse_address=True
         )
         self.port = int(self._server.sockets[0].getsockname()[1])
+        self._sweeper = loop.create_task(self._sweep())
         logger.info("%s listening on %s:%d", what, self.listen, self.port)
         return self.port
+
+    async def _sweep(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.idle_seconds / 3)
+            cutoff = loop.time() - self.idle_seconds
+            for connection in [c for c in self.connections if c.idle_since(cutoff)]:
+                connection.close()
 
     async def stop(self) -> None:
         """Stop listening and close open connections (their handlers are cancelled)."""
         if self._server is None:
             return
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
         self._server.close()
         for connection in list(self.connections):
             connection.close()

@@ -20,12 +20,13 @@ import secrets
 from collections.abc import AsyncIterator
 from urllib.parse import urlparse
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot.tg.application import TgApplication, adapter_of
 from bot.tg.http import Listener, Request, Response
 from bot.tg.inline import JsonDict
+from bot.tg.outbound import with_retries
 
 logger = logging.getLogger(__name__)
 
@@ -107,11 +108,15 @@ async def answer_of(app: TgApplication, update: Update, within: float) -> JsonDi
 
 
 async def send_call(app: TgApplication, call: JsonDict) -> None:
-    """Make a call meant for a webhook response through the Bot API instead."""
-    params = dict(call)
-    method = str(params.pop("method"))
+    """Send an answer meant for a webhook response (a ``sendMessage``) through the Bot API."""
+    markup = call.get("reply_markup")
+    keyboard = InlineKeyboardMarkup.de_json(markup, app.bot) if markup else None
     try:
-        await app.bot.do_api_request(method, api_kwargs=params)
+        await with_retries(
+            lambda: app.bot.send_message(
+                call["chat_id"], call["text"], parse_mode=call["parse_mode"], reply_markup=keyboard
+            )
+        )
     except TelegramError as exc:
         logger.warning("inline answer not sent: %s", type(exc).__name__)
 

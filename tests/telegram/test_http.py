@@ -78,3 +78,19 @@ async def test_requests_on_one_connection_are_answered_in_order_and_limits_hold(
         await asyncio.wait_for(dropped.wait(), 5)  # the client left: its handler stops
     finally:
         await listener.stop()
+
+
+async def test_an_idle_connection_is_closed():
+    async def handler(request: Request) -> Response:
+        return Response(200)
+
+    listener = Listener("127.0.0.1", 0)
+    listener.idle_seconds = 0.3
+    port = await listener.start(handler, what="test", max_body=100)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\nab")  # never finished
+        assert await asyncio.wait_for(reader.read(), 5) == b"", "closed by the server"
+        writer.close()
+    finally:
+        await listener.stop()

@@ -8,10 +8,11 @@ import json
 import httpx
 
 from bot.engine.events import Event, TextIn, UserRef
-from bot.engine.replies import Reply
+from bot.engine.replies import Button, Reply, Text
 from bot.settings import Settings
 from bot.tg.application import TelegramOptions, build_application
-from bot.tg.webhook import SECRET_HEADER, new_secret, webhook_mode
+from bot.tg.inline import inline_message
+from bot.tg.webhook import SECRET_HEADER, new_secret, send_call, webhook_mode
 from tests.fakes.bot_api import FakeBotApi
 from tests.telegram.conftest import EchoEngine, Emit, png_bytes
 
@@ -103,6 +104,12 @@ async def test_a_plain_answer_rides_in_the_webhook_response_anything_else_is_sen
         await alice.send_text("slow")  # the request gave up waiting: sent the usual way
         late = await alice.expect_text("echo: slow", within=5)
         assert not late.via_webhook
+        # An answer the response could not carry (Telegram hung up): made as a Bot API call.
+        call = inline_message(1001, [Text(text="repli", buttons=[[Button(label="Oui", data="y")]])])
+        assert call is not None
+        await send_call(app, call)
+        fallback = await alice.expect_text("repli")
+        assert not fallback.via_webhook and fallback.callback_data == ["y"]
         await bot_api.wait_quiet(0.3)
     texts = [c.text for c in alice.replies()]
     assert texts.count("echo: slow") == 1, "an answer goes one way only"

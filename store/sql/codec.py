@@ -40,7 +40,15 @@ from store.records import (
     UserProfile,
     Vaccination,
 )
-from store.sql.snapshot import LAB_STREAM, ChunkReader, Fetch, LabSnapshot, lab_stream, seal_chunks
+from store.sql.snapshot import (
+    LAB_STREAM,
+    ChunkReader,
+    Fetch,
+    LabKey,
+    LabSnapshot,
+    lab_stream,
+    seal_chunks,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -172,6 +180,10 @@ class Codec:
         if not ChunkReader.is_chunked(first):
             return None
         return LabSnapshot(ChunkReader(self.sealer, kind, version, first, fetch))
+
+    def lab_keys(self, parts: list[bytes]) -> list[LabKey]:
+        """Name, status, date and id of decrypted lab records, without building them."""
+        return _validate_many(LabKey, parts)
 
     def validate_slices(self, model: type[M], slices: Sequence[bytes]) -> list[M]:
         """Records from snapshot slices (each one or more comma-joined records), in one call."""

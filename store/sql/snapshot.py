@@ -23,14 +23,15 @@ import secrets
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from typing import Any
 
 import pydantic_core
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from store.crypto import Sealer
 from store.errors import DecryptionFailed, TamperDetected
-from store.records import LabResult
+from store.records import LabResult, RecordStatus
 
 CHUNKED = b"\x03"
 """First byte of a chunked snapshot's first cell (a single envelope starts with ``0x01``)."""
@@ -167,6 +168,22 @@ class ChunkReader:
 
 
 # The lab stream --------------------------------------------------------------------------------
+
+
+class LabKey(BaseModel):
+    """What a partial lab read needs of a record before building it (other fields skipped).
+
+    Defaults are ``LabResult``'s (records are sealed without fields equal to their default;
+    a test checks they agree).
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    name: str
+    normalized_name: str | None = None
+    status: RecordStatus = RecordStatus.PROPOSED
+    effective_date: date | None = None
 
 
 class LabHeader(BaseModel):

@@ -63,7 +63,7 @@ from store.sql.schema import (
     records,
     snapshots,
 )
-from store.sql.snapshot import Fetch, LabSnapshot, chunk_kind
+from store.sql.snapshot import Fetch, LabKey, LabSnapshot, chunk_kind
 
 Clinical = Medication | LabResult | Vaccination | Allergy | Condition
 C = TypeVar("C", Medication, LabResult, Vaccination, Allergy, Condition)
@@ -84,6 +84,29 @@ def _records_upsert(dialect: str) -> Insert:
         index_elements=[records.c.profile_id, records.c.kind, records.c.id],
         set_={"payload": stmt.excluded.payload, "rev": stmt.excluded.rev},
     )
+
+
+class _LabDelta:
+    """Lab rows written since a snapshot: their keys, JSON and load-order positions; gone ids.
+
+    ``replaced``: the snapshot's ids whose record changed or is gone.
+    """
+
+    __slots__ = ("gone", "keys", "parts", "positions", "replaced")
+
+    def __init__(
+        self,
+        keys: list[LabKey],
+        parts: list[bytes],
+        positions: list[int],
+        gone: set[str],
+        replaced: set[str],
+    ) -> None:
+        self.keys = keys
+        self.parts = parts
+        self.positions = positions
+        self.gone = gone
+        self.replaced = replaced
 
 
 class _Rows:
@@ -138,6 +161,7 @@ class SqlVault:
         self.saved: dict[str, dict[str, Any]] = {}
         self.deleted: dict[str, set[str]] = {}
         self._pending: dict[tuple[str, str], dict[str, Any]] = {}
+        self._lab_delta: tuple[int, _LabDelta] | None = None
 
     @property
     def account_id(self) -> str:
@@ -421,9 +445,10 @@ class SqlVault:
         Read from the chunked lab snapshot (``store.sql.snapshot``; ``match`` is called once per
         distinct name): only the matching names' groups are fetched, opened and validated, then
         brought up to date by the rows written since (changed ones re-matched, gone ones
-        dropped), so the answer equals filtering ``records(LabResult)``. Never fills the kind's
-        cache (a part is not the kind). Falls back to the full load when the kind is cached,
-        written by this vault, or its snapshot is missing or not chunked.
+        dropped; only the matching ones built), so the answer equals filtering
+        ``records(LabResult)``. Never fills the kind's cache (a part is not the kind). Falls
+        back to the full load when the kind is cached, written by this vault, or its snapshot
+        is missing or not chunked.
         """
         opened = self._lab_snapshot()
         if opened is None:
@@ -433,14 +458,16 @@ class SqlVault:
         found = self._codec.validate_slices(LabResult, snapshot.groups(wanted))
         if version == self._version:
             return found
-        fresh, gone = self._lab_changes(version, snapshot)
+        delta = self._lab_changes(version, snapshot)
         by_id = {r.id: r for r in found}
-        for record in fresh:
-            if match(record.name, record.normalized_name):
-                by_id[record.id] = record
+        parts = []
+        for key, part in zip(delta.keys, delta.parts, strict=True):
+            if match(key.name, key.normalized_name):
+                parts.append(part)
             else:
-                by_id.pop(record.id, None)  # renamed to another test since
-        return [r for i, r in by_id.items() if i not in gone]
+                by_id.pop(key.id, None)  # renamed to another test since
+        by_id.update((r.id, r) for r in self._codec.validate(LabResult, parts))
+        return [r for i, r in by_id.items() if i not in delta.gone]
 
     def latest_lab_results(self, status: RecordStatus) -> list[LabResult]:
         """For each distinct ``(name, normalized_name)``, its latest result with this status.
@@ -459,11 +486,11 @@ class SqlVault:
         latest = [entry for entry in snapshot.header.latest if entry[0] == code]
         if version == self._version:
             return self._codec.validate_slices(LabResult, snapshot.spans([e[4:] for e in latest]))
-        fresh, gone = self._lab_changes(version, snapshot)
-        replaced = gone | {r.id for r in fresh}
+        delta = self._lab_changes(version, snapshot)
+        replaced = delta.replaced
         ids = snapshot.ids() if replaced else []
         names = snapshot.names
-        # name -> (day, position, span of its JSON)
+        # name -> (day, position, span of its JSON in the snapshot, or -1 and its fresh index)
         best: dict[tuple[str, str | None], tuple[int, int, tuple[int, int]]] = {}
         for _, group, position, day, start, end in latest:
             if not replaced or ids[position] not in replaced:
@@ -476,27 +503,22 @@ class SqlVault:
                     held = best.get(names[group])
                     if held is None or days[p] >= held[0]:
                         best[names[group]] = (days[p], p, (starts[p], ends[p]))
-        at = {record_id: i for i, record_id in enumerate(ids)} if fresh else {}
-        appended = snapshot.count
-        newer: dict[int, LabResult] = {}
-        for record in fresh:
-            known = at.get(record.id)
-            if known is None:
-                position, appended = appended, appended + 1
-            else:
-                position = known
-            if record.status is not status:
+        newer: dict[int, int] = {}  # position -> index in delta.parts
+        for i, (key, position) in enumerate(zip(delta.keys, delta.positions, strict=True)):
+            if key.status is not status:
                 continue
-            key = (record.name, record.normalized_name)
-            day = record.effective_date.toordinal() if record.effective_date else 0
-            held = best.get(key)
+            name = (key.name, key.normalized_name)
+            day = key.effective_date.toordinal() if key.effective_date else 0
+            held = best.get(name)
             if held is None or (day, position) >= held[:2]:
-                best[key] = (day, position, (0, 0))
-                newer[position] = record
+                best[name] = (day, position, (0, 0))
+                newer[position] = i
         chosen = sorted((position, span) for _, position, span in best.values())
         spans = [span for position, span in chosen if position not in newer]
         built = iter(self._codec.validate_slices(LabResult, snapshot.spans(spans)))
-        return [newer[p] if p in newer else next(built) for p, _ in chosen]
+        fresh = iter(self._codec.validate(LabResult, [delta.parts[i] for i in newer.values()]))
+        by_position = {position: next(fresh) for position in newer}
+        return [by_position[p] if p in newer else next(built) for p, _ in chosen]
 
     def _lab_snapshot(self) -> tuple[int, LabSnapshot] | None:
         """``(version, snapshot)`` of the chunked lab snapshot, when a partial read can use it."""
@@ -515,28 +537,54 @@ class SqlVault:
         opened = self._codec.open_lab_snapshot(kind, version, first, self._chunks(kind, version))
         return None if opened is None else (version, opened)
 
-    def _lab_changes(self, since: int, snapshot: LabSnapshot) -> tuple[list[LabResult], set[str]]:
-        """Lab rows written since ``since`` (validated), and the snapshot's ids gone since.
+    def _lab_changes(self, since: int, snapshot: LabSnapshot) -> _LabDelta:
+        """The lab rows written since ``since`` (opened, not built) and the snapshot's ids gone.
 
-        The snapshot's ids are read only when some rows changed or the count differs.
+        One query returns the rows with a newer ``rev`` and how many kept an older one. Every
+        row with an older ``rev`` is in the snapshot, so when their count is the snapshot's,
+        nothing of it was changed or deleted: the newer rows are all new, and the snapshot's
+        ids are not read. Otherwise they are, and the ids still there are listed only if the
+        counts say some are gone. Kept for this vault (lab questions share it).
         """
+        if self._lab_delta is not None and self._lab_delta[0] == since:
+            return self._lab_delta[1]
         kind = kind_of(LabResult)
-        where = [records.c.profile_id == self._profile_id, records.c.kind == kind]
-        changed = self._conn.execute(
-            select(records.c.id, records.c.payload).where(*where, records.c.rev > since)
+        mine = [records.c.profile_id == self._profile_id, records.c.kind == kind]
+        kept = (
+            select(func.count().label("n"))
+            .select_from(records)
+            .where(*mine, records.c.rev <= since)
+            .subquery()
+        )
+        rows = self._conn.execute(
+            select(kept.c.n, records.c.id, records.c.payload).select_from(
+                kept.outerjoin(records, and_(*mine, records.c.rev > since))
+            )
         ).all()
-        fresh = self._codec.open_records(LabResult, kind, changed) if changed else []
-        total = self._conn.execute(
-            select(func.count()).select_from(records).where(*where)
-        ).scalar_one()
-        if not fresh and total == snapshot.count:  # nothing written, nothing gone
-            return fresh, set()
-        known = set(snapshot.ids())
-        known.update(r.id for r in fresh)
-        if total == len(known):  # every new id has a newer rev: none is gone
-            return fresh, set()
-        ids = set(self._conn.execute(select(records.c.id).where(*where)).scalars())
-        return fresh, known - ids
+        unchanged = int(rows[0][0])
+        changed = [(row[1], row[2]) for row in rows if row[1] is not None]
+        parts = self._codec.open_record_parts(kind, changed)
+        keys = self._codec.lab_keys(parts)
+        appended = iter(range(snapshot.count, snapshot.count + len(keys)))
+        if unchanged == snapshot.count:  # all of the snapshot is still there, unchanged
+            delta = _LabDelta(keys, parts, [next(appended) for _ in keys], set(), set())
+        else:
+            at = {record_id: i for i, record_id in enumerate(snapshot.ids())}
+            positions = [at.get(key.id) for key in keys]
+            inside = {key.id for key, p in zip(keys, positions, strict=True) if p is not None}
+            gone: set[str] = set()
+            if unchanged + len(inside) != snapshot.count:
+                there = set(self._conn.execute(select(records.c.id).where(*mine)).scalars())
+                gone = {i for i in snapshot.ids() if i not in there}
+            delta = _LabDelta(
+                keys,
+                parts,
+                [next(appended) if p is None else p for p in positions],
+                gone,
+                gone | inside,
+            )
+        self._lab_delta = (since, delta)
+        return delta
 
     def _load(self, model: type[R]) -> list[R]:
         kind = kind_of(model)

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, delete, select, update
 
 from store import LabResult, RecordStatus, Store, TamperDetected
 from store.sql.schema import snapshots
-from store.sql.snapshot import ChunkReader
+from store.sql.snapshot import ChunkReader, LabKey, LabSnapshot
 from tests.store.conftest import USER, Opener
 
 
@@ -144,4 +144,54 @@ def test_a_rewritten_snapshot_leaves_no_chunk_behind(store: Store, opener: Opene
     with opener(cache_profiles=0).vault(USER) as vault:
         assert sorted(r.id for r in vault.lab_results(_is_five)) == sorted(
             r.id for r in labs[350:] if r.name == "Test 5"
+        )
+
+
+def test_lab_keys_default_like_lab_results():
+    """Records are sealed without default fields: the keys must read them back the same."""
+    for field, info in LabKey.model_fields.items():
+        if field != "id":
+            assert info.default == LabResult.model_fields[field].default, field
+
+
+def test_rows_only_added_since_are_merged_without_reading_the_ids(
+    store: Store, opener: Opener, monkeypatch: pytest.MonkeyPatch
+):
+    labs = _filled(store, 80)
+    added = [
+        LabResult(name="Test 5", value=500.0, status=RecordStatus.CONFIRMED),  # undated
+        LabResult(
+            name="Test 5",
+            value=501.0,
+            effective_date=date(2030, 1, 1),  # the new latest
+            status=RecordStatus.CONFIRMED,
+        ),
+        LabResult(name="Test 1", value=100.0, effective_date=date(2031, 1, 1)),  # proposed
+        LabResult(name="Test 42", value=42.0, status=RecordStatus.CONFIRMED),  # a new name
+    ]
+    with opener().vault(USER) as vault:
+        vault.save_all(added)
+    reads: list[int] = []
+    real = LabSnapshot.ids
+
+    def ids(self: LabSnapshot) -> list[str]:
+        reads.append(1)
+        return real(self)
+
+    monkeypatch.setattr(LabSnapshot, "ids", ids)
+    with opener(cache_profiles=0).vault(USER) as vault:
+        trend = vault.lab_results(_is_five)
+        latest = vault.latest_lab_results(RecordStatus.CONFIRMED)
+    assert reads == []
+    every = labs + added
+    assert sorted(r.id for r in trend) == sorted(r.id for r in every if r.name == "Test 5")
+    by_name = {r.name: r for r in latest}
+    assert by_name["Test 5"].value == 501.0 and by_name["Test 42"].value == 42.0
+    assert by_name["Test 1"].id == labs[-7].id  # the newer one is only proposed
+    with opener(cache_profiles=0, snapshot_min=0).vault(USER) as vault:
+        assert sorted(latest, key=lambda r: r.id) == sorted(
+            vault.latest_lab_results(RecordStatus.CONFIRMED), key=lambda r: r.id
+        )
+        assert sorted(trend, key=lambda r: r.id) == sorted(
+            vault.lab_results(_is_five), key=lambda r: r.id
         )

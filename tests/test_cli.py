@@ -20,7 +20,7 @@ def test_help_lists_each_command():
     out = subprocess.run(
         [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True
     ).stdout
-    for command in ("run", "chat", "extract", "keys", "db", "worker"):
+    for command in ("run", "chat", "extract", "keys", "db", "worker", "jobs"):
         assert command in out
 
 

@@ -23,6 +23,7 @@ from store.sql.schema import master_keys, profiles, system_keys
 log = logging.getLogger(__name__)
 
 LOOKUP = "lookup"
+_now = time.monotonic  # looked up at each call (tests move it)
 
 
 def profile_key_context(profile_id: str) -> str:
@@ -242,7 +243,7 @@ class DataKeys:
             raise Erased("profile data key destroyed")
         if master_key_id != master.key_id:
             raise RotationInProgress("profile key wrapped under another master key")
-        now = time.monotonic()
+        now = _now()
         with self._lock:
             held = self._keys.get(profile_id)
             fresh = held is not None and now - held[2] < self._ttl

@@ -26,14 +26,18 @@ from PIL import Image
 
 from extraction.ocr.layout import normalize_text
 from extraction.text import ReadPage, TextLine, Word
+from store.records import Box
 
 #: Words read with less confidence than this are read again (Tesseract's wrong digits on the
 #: seed-2 photos: 0.01-0.83; right ones mostly above 0.85).
 REREAD_BELOW = 0.85
-#: A second reading replaces the first only at or above this score.
-ACCEPT_SCORE = 0.9
+#: A second reading replaces the first only at or above this score (right readings of number
+#: cells on the seed-1 and seed-2 photos scored 0.87-1.0; ``<`` lowers the score most).
+ACCEPT_SCORE = 0.8
 #: At most this many cells a page are read again (the least confident first).
 MAX_CELLS = 60
+#: A cell spans at most this many consecutive unsure words.
+MAX_RUN = 3
 
 _DIGIT = re.compile(r"\d")
 # What a number cell of a lab row holds: digits, marks, comparison signs, flags, "à" of ranges.
@@ -54,23 +58,54 @@ def doubtful(word: Word, below: float = REREAD_BELOW) -> bool:
     return word.confidence < below and _DIGIT.search(word.text) is not None
 
 
-def cell_box(line: TextLine, index: int, width: int, height: int) -> tuple[int, int, int, int]:
-    """The crop (left, top, right, bottom) around word ``index`` of ``line``: a margin of a
+def cell_box(
+    line: TextLine, start: int, end: int, width: int, height: int
+) -> tuple[int, int, int, int]:
+    """The crop (left, top, right, bottom) around words ``start:end`` of ``line``: a margin of a
     third of the line height, but never past the middle of the gap to a neighbouring word."""
-    word = line.words[index].box
-    line_box = line.box or word
+    first, last = line.words[start].box, line.words[end - 1].box
+    line_box = line.box or first
     margin = max(2, line_box.height // 3)
-    left = word.x - margin
-    right = word.x + word.width + margin
-    if index > 0:
-        before = line.words[index - 1].box
-        left = max(left, (before.x + before.width + word.x) // 2)
-    if index + 1 < len(line.words):
-        after = line.words[index + 1].box
-        right = min(right, (word.x + word.width + after.x + 1) // 2)
-    top = min(word.y, line_box.y) - margin // 2
-    bottom = max(word.y + word.height, line_box.y + line_box.height) + margin // 2
-    return max(0, left), max(0, top), min(width, right), min(height, bottom)
+    left = first.x - margin
+    right = last.x + last.width + margin
+    if start > 0:
+        before = line.words[start - 1].box
+        left = max(left, (before.x + before.width + first.x) // 2)
+    if end < len(line.words):
+        after = line.words[end].box
+        right = min(right, (last.x + last.width + after.x + 1) // 2)
+    words = line.words[start:end]
+    top = min(line_box.y, *(w.box.y for w in words)) - margin // 2
+    bottom = max(line_box.y + line_box.height, *(w.box.y + w.box.height for w in words))
+    return max(0, left), max(0, top), min(width, right), min(height, bottom + margin // 2)
+
+
+def _fragment(word: Word, below: float) -> bool:
+    """An unsure mark of one or two characters without a digit (``)`` read as ``D``)."""
+    return word.confidence < below and len(word.text) <= 2 and _DIGIT.search(word.text) is None
+
+
+def cells_of(line: TextLine, below: float = REREAD_BELOW) -> list[tuple[int, int]]:
+    """Word ranges ``(start, end)`` of ``line`` read again as one cell each: every doubtful
+    word, with the unsure fragments after it (``5,1)`` read as ``-9`` and ``D`` is read whole).
+
+    Two doubtful words stay two cells: read as one, a range and the previous result beside it
+    ran together (``2.5 -7.53.5``). Fragments before a number are left out: an unsure unit
+    ``pg`` ran into its range (``pg27.0``).
+    """
+    cells: list[tuple[int, int]] = []
+    words = line.words
+    taken = 0
+    for index, word in enumerate(words):
+        if index < taken or not doubtful(word, below):
+            continue
+        start = index
+        end = index + 1
+        while end < len(words) and end - start < MAX_RUN and _fragment(words[end], below):
+            end += 1
+        cells.append((start, end))
+        taken = end
+    return cells
 
 
 def _clean(text: str) -> str:
@@ -101,36 +136,58 @@ def second_reading(word: Word, text: str, score: float) -> Word:
     return word.model_copy(update={"text": read, "confidence": round(score, 4)})
 
 
+def _merged(words: list[Word]) -> Word:
+    """One word standing for ``words`` (their texts joined, their box, their lowest confidence)."""
+    left = min(w.box.x for w in words)
+    top = min(w.box.y for w in words)
+    box = Box(
+        x=left,
+        y=top,
+        width=max(w.box.x + w.box.width for w in words) - left,
+        height=max(w.box.y + w.box.height for w in words) - top,
+    )
+    text = " ".join(w.text for w in words)
+    return Word(text=text, box=box, confidence=min(w.confidence for w in words))
+
+
 def reread_page(
     page: ReadPage, image: Image.Image, reader: CellReader, below: float = REREAD_BELOW
 ) -> tuple[ReadPage, int]:
-    """``page`` with its doubtful words read again from ``image`` (the image it was read from)
-    by ``reader``, in one call; and how many words changed text."""
-    spots: list[tuple[int, int]] = []
-    for line_index, line in enumerate(page.lines):
-        for word_index, word in enumerate(line.words):
-            if doubtful(word, below):
-                spots.append((line_index, word_index))
+    """``page`` with its doubtful cells read again from ``image`` (the image it was read from)
+    by ``reader``, in one call; and how many cells changed text."""
+    spots = [
+        (line_index, start, end)
+        for line_index, line in enumerate(page.lines)
+        for start, end in cells_of(line, below)
+    ]
     if not spots:
         return page, 0
-    spots.sort(key=lambda spot: page.lines[spot[0]].words[spot[1]].confidence)
+    spots.sort(key=lambda s: min(w.confidence for w in page.lines[s[0]].words[s[1] : s[2]]))
     spots = spots[:MAX_CELLS]
-    crops = []
-    for line_index, word_index in spots:
-        box = cell_box(page.lines[line_index], word_index, image.width, image.height)
-        crops.append(image.crop(box))
+    crops = [
+        image.crop(cell_box(page.lines[line], start, end, image.width, image.height))
+        for line, start, end in spots
+    ]
     readings = reader.read_cells(crops)
-    replaced: dict[tuple[int, int], Word] = {}
+    replaced: dict[int, dict[int, list[Word]]] = {}
     changed = 0
-    for spot, (text, score) in zip(spots, readings, strict=True):
-        first = page.lines[spot[0]].words[spot[1]]
+    for (line_index, start, end), (text, score) in zip(spots, readings, strict=True):
+        words = list(page.lines[line_index].words[start:end])
+        first = _merged(words)
         second = second_reading(first, text, score)
-        changed += second.text != first.text
-        replaced[spot] = second
+        if second.text != first.text:
+            changed += 1
+            new = [second]
+        else:  # confirmed (or kept): the words stay as they were, surer when confirmed
+            raised = max(second.confidence, first.confidence)
+            new = [w.model_copy(update={"confidence": max(w.confidence, raised)}) for w in words]
+        replaced.setdefault(line_index, {})[start] = new
+        for skipped in range(start + 1, end):
+            replaced[line_index][skipped] = []
     lines = list(page.lines)
-    for line_index in {spot[0] for spot in replaced}:
+    for line_index, by_start in replaced.items():
         line = lines[line_index]
-        words = [replaced.get((line_index, i), word) for i, word in enumerate(line.words)]
+        words = [w for i, word in enumerate(line.words) for w in by_start.get(i, [word])]
         lines[line_index] = _line_of(line, words)
     return page.model_copy(update={"lines": lines}), changed
 

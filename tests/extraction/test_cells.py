@@ -9,7 +9,7 @@ import matplotlib
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from extraction.ocr.cells import cell_box, doubtful, reread_page, second_reading
+from extraction.ocr.cells import cell_box, cells_of, doubtful, reread_page, second_reading
 from extraction.ocr.layout import build_lines
 from extraction.options import ExtractionOptions
 from extraction.reread import reread_numbers
@@ -56,10 +56,29 @@ def test_only_unsure_words_with_digits_are_doubtful():
 def test_a_cell_stops_halfway_to_its_neighbours():
     # "Potassium" ends at 240, "4,6" spans 250-310, "mmol/L" starts at 316
     line = build_lines([_word("Potassium", 60), _word("4,6", 250), _word("mmol/L", 316)])[0]
-    left, top, right, bottom = cell_box(line, 1, 2000, 1000)
+    left, top, right, bottom = cell_box(line, 1, 2, 2000, 1000)
     assert (left, right) == (245, 313)  # halfway, not the margin of 34 // 3 = 11
     assert top < 100 and bottom > 134
-    assert cell_box(line, 0, 2000, 1000)[0] == 60 - 34 // 3  # no neighbour: a margin
+    assert cell_box(line, 0, 1, 2000, 1000)[0] == 60 - 34 // 3  # no neighbour: a margin
+
+
+def test_a_cell_split_into_unsure_fragments_is_read_whole():
+    # "(3,5 - 5,1)" read as "(3,5", "-9" and "D": "-9 D" is one cell, "(3,5" another (two
+    # doubtful numbers read as one ran together); an unsure unit is not a fragment
+    words = [
+        _word("Potassium", 60),
+        _word("mmol/L", 300, 0.5),
+        _word("(3,5", 460, 0.23),
+        _word("-9", 560, 0.49),
+        _word("D", 620, 0.65),
+        _word("5,8", 700, 0.97),
+    ]
+    line = build_lines(words)[0]
+    assert cells_of(line) == [(2, 3), (3, 5)]
+    unit_first = build_lines([_word("MCH", 60), _word("pg", 300, 0.5), _word("27:90", 400, 0.4)])
+    assert cells_of(unit_first[0]) == [(2, 3)]  # "pg 27.0" read as one was "pg27.0"
+    left, _, right, _ = cell_box(line, 3, 5, 2000, 1000)
+    assert (left, right) == ((540 + 560) // 2, 640 + 11)  # "-9" to "D", a margin of 34 // 3
 
 
 class _Readings:
@@ -90,6 +109,25 @@ def test_reread_page_replaces_doubtful_cells_least_confident_first():
     assert len(reader.crops) == 2
     assert reader.crops[0].width < reader.crops[1].width + 40  # "3,55" first (0.3 < 0.7)
     assert read.lines[0].words[1].confidence == 0.98
+
+
+def test_a_cell_read_whole_becomes_one_word_and_a_confirmed_one_stays_as_it_was():
+    words = [
+        _word("Potassium", 60),
+        _word("(3,5", 460, 0.23),
+        _word("-9", 560, 0.49),
+        _word("D", 620, 0.65),
+        _word("Sodium", 900),
+        _word("140", 1100, 0.6),
+    ]
+    page = ReadPage(number=1, lines=build_lines(words), width=1500, height=300)
+    reader = _Readings([("(3,5", 0.99), ("- 5,1)", 0.97), ("140", 0.99)])
+    read, changed = reread_page(page, Image.new("L", (1500, 300), 255), reader)
+    assert changed == 1
+    texts = [w.text for w in read.lines[0].words]
+    assert texts == ["Potassium", "(3,5", "- 5,1)", "Sodium", "140"]
+    assert read.lines[0].words[2].box == Box(x=560, y=100, width=640 - 560, height=34)
+    assert [read.lines[0].words[i].confidence for i in (1, 4)] == [0.99, 0.99]
 
 
 def _lab_row_image(cells: list[tuple[str, int]], size: int = 34) -> tuple[Image.Image, list[Word]]:

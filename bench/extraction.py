@@ -17,8 +17,9 @@ CARNET_BENCH_OCR is set), with examples of every kind of miss.
 Environment: CARNET_BENCH_SCALE (documents per kind, default 2), CARNET_BENCH_SEED (default 1),
 CARNET_BENCH_RENDERINGS (comma list; heic,webp: the phone photo as HEIC and WebP files, made only
 when asked for), CARNET_BENCH_KINDS (comma list), CARNET_BENCH_OCR
-(engine name, default the pipeline's), CARNET_BENCH_CORPUS (reuse or keep a corpus folder),
-CARNET_BENCH_BIG=0 (skip the 50-megapixel probe).
+(engine name, default the pipeline's), CARNET_BENCH_CELL_READER (``none``: no second reading of
+doubtful number cells), CARNET_BENCH_CORPUS (reuse or keep a corpus folder), CARNET_BENCH_BIG=0
+(skip the 50-megapixel probe).
 """
 
 from __future__ import annotations
@@ -839,6 +840,9 @@ def main() -> int:
     ]
     engine = os.environ.get("CARNET_BENCH_OCR") or None
     options = ExtractionOptions(ocr_engine=engine) if engine else ExtractionOptions()
+    cells = os.environ.get("CARNET_BENCH_CELL_READER")  # "none": no second reading of cells
+    if cells:
+        options = options.model_copy(update={"cell_reader": cells})
     keep = os.environ.get("CARNET_BENCH_CORPUS")
     with tempfile.TemporaryDirectory(prefix="carnet-bench-") as tmp:
         root = Path(keep) if keep else Path(tmp) / "corpus"
@@ -846,7 +850,8 @@ def main() -> int:
         make_corpus(root, seed, scale, renderings, kinds)
         print(
             f"corpus: {scale} per kind, seed {seed}, {root} "
-            f"({time.perf_counter() - started:.0f} s); engine {options.ocr_engine}",
+            f"({time.perf_counter() - started:.0f} s); engine {options.ocr_engine}, "
+            f"cell reader {options.cell_reader}",
             flush=True,
         )
         runs: list[Run] = []

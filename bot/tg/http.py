@@ -10,7 +10,9 @@ fraction of a tornado ``RequestHandler``. What it serves, and nothing more:
   read, and the connection is closed after such an answer;
 - keep-alive (HTTP/1.1 unless ``Connection: close``; HTTP/1.0 closes), requests on one
   connection answered in order, ``Expect: 100-continue``;
-- a dropped connection cancels its request's handler (the webhook then sends its answer itself).
+- a request whose client hung up is still served to the end (an accepted webhook update is
+  handled, its answer sent the usual way: ``Response.undelivered``); ``stop`` lets requests in
+  flight finish within a grace period before it closes the connections.
 """
 
 from __future__ import annotations
@@ -85,7 +87,18 @@ class _Connection(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._server.connections.discard(self)
         self._closing = True
-        if self._task is not None and not self._task.done():
+        if self._task is not None:
+            self._server.orphans.add(self._task)  # served to the end, answer undelivered
+            self._task.add_done_callback(self._server.orphans.discard)
+
+    @property
+    def in_flight(self) -> asyncio.Task[None] | None:
+        """The request being served, if any."""
+        return self._task if self._task is not None and not self._task.done() else None
+
+    def cancel(self) -> None:
+        """Stop serving the request in flight, if any."""
+        if self._task is not None:
             self._task.cancel()
 
     def data_received(self, data: bytes) -> None:
@@ -179,6 +192,8 @@ class Listener:
         self.handler: Handler = _not_found
         self.max_body = 1024
         self.connections: set[_Connection] = set()
+        self.orphans: set[asyncio.Task[None]] = set()
+        """Requests still served after their client hung up."""
         self.idle_seconds = IDLE_SECONDS
         self._server: asyncio.Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
@@ -204,15 +219,23 @@ class Listener:
             for connection in [c for c in self.connections if c.idle_since(cutoff)]:
                 connection.close()
 
-    async def stop(self) -> None:
-        """Stop listening and close open connections (their handlers are cancelled)."""
+    async def stop(self, grace: float = 0.0) -> None:
+        """Stop listening; requests in flight get ``grace`` seconds to finish, then are cancelled
+        and every connection is closed."""
         if self._server is None:
             return
         if self._sweeper is not None:
             self._sweeper.cancel()
             self._sweeper = None
         self._server.close()
+        tasks = {c.in_flight for c in self.connections} | self.orphans
+        running = {task for task in tasks if task is not None}
+        if running and grace > 0:
+            await asyncio.wait(running, timeout=grace)
+        for task in list(self.orphans):
+            task.cancel()
         for connection in list(self.connections):
+            connection.cancel()
             connection.close()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._server.wait_closed(), timeout=5)

@@ -169,8 +169,8 @@ class WebhookServer:
         return await self._http.start(handler, what="webhook server", max_body=self.max_body_bytes)
 
     async def stop(self) -> None:
-        """Stop listening and close open connections."""
-        await self._http.stop()
+        """Stop listening; requests in flight get their answer (``reply_wait`` at most)."""
+        await self._http.stop(grace=self.reply_wait + 1.0)
 
 
 async def register_webhook(app: TgApplication, webhook_url: str, secret: str) -> None:

@@ -105,7 +105,8 @@ async def test_a_plain_answer_rides_in_the_webhook_response_anything_else_is_sen
         late = await alice.expect_text("echo: slow", within=5)
         assert not late.via_webhook
         # An answer the response could not carry (Telegram hung up): made as a Bot API call.
-        call = inline_message(1001, [Text(text="repli", buttons=[[Button(label="Oui", data="y")]])])
+        buttons = [[Button(label="Oui", data="y")]]
+        call = inline_message(1001, [Text(text="repli", buttons=buttons)])
         assert call is not None
         await send_call(app, call)
         fallback = await alice.expect_text("repli")

@@ -43,7 +43,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.engine import lexicon, nlu_fallback
+from bot.engine import intent_model, lexicon, nlu_fallback
 from bot.engine.delays import FOLLOW_UP_CUE, delay_in
 from bot.engine.periods import MONTHS, find_date, find_period
 
@@ -1923,21 +1923,80 @@ def _normalized_names(names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def understand(text: str, today: date, known_products: Sequence[str] = ()) -> Intent:
-    """The intent and slots of one message. ``known_products``: normalised names in the record."""
+    """The intent and slots of one message. ``known_products``: normalised names in the record.
+
+    The ordered rules read the message first; the statistical intent model
+    (:mod:`bot.engine.intent_model`) then gives a second opinion (:func:`_second_opinion`)."""
     raw = text.strip()
     user_names = _normalized_names(tuple(known_products))
-    base_tokens = normalize(raw).split()
-    tokens = correct(base_tokens, extra=(w for n in user_names for w in n.split()))
+    tokens = correct(normalize(raw).split(), extra=(w for n in user_names for w in n.split()))
     t = " ".join(tokens)
+    names = _all_names(user_names)
+    period = find_period(t, today)
+    found = _by_rules(raw, t, names, period, today)
+    return _second_opinion(found, raw, t, names, period, today)
+
+
+NEEDS = {
+    "treatment.purpose": "product",
+    "treatment.start": "product",
+    "treatment.prescriber": "product",
+    "state.treatment": "product",
+    "state.stop": "product",
+    "state.allergy": "product",
+    "state.condition": "condition",
+    "labs.value": "test",
+}
+"""The slot without which an intent cannot be acted on: the model's choice is kept only when
+the finders read it."""
+
+
+def _second_opinion(
+    found: Intent,
+    raw: str,
+    t: str,
+    names: tuple[str, ...],
+    period: tuple[date, date] | None,
+    today: date,
+) -> Intent:
+    """The rules' reading, or the intent model's when :func:`intent_model.decide` prefers it
+    (the rules found nothing, or the model is sure and gives the rules' intent little weight)."""
+    model = intent_model.shipped()
+    if model is None or not t:
+        return found
+    probs = model.probabilities(normalize(raw), _mask(t, (*names, *lexicon.ALLERGENS)))
+    name = intent_model.decide(found.name, probs)
+    if name == found.name:
+        return found
+    chosen = _with_slots(name, t, names, today, period)
+    needed = NEEDS.get(name)
+    if needed is not None and getattr(chosen, needed) is None:
+        return found
+    return chosen
+
+
+@lru_cache(maxsize=64)
+def _all_names(user_names: tuple[str, ...]) -> tuple[str, ...]:
+    """Lexicon drugs and the user's own product names, longest first."""
+    return tuple(sorted({*lexicon.DRUGS, *user_names}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _allergen_names() -> tuple[str, ...]:
+    return tuple(sorted({*lexicon.ALLERGENS, *lexicon.DRUGS}, key=len, reverse=True))
+
+
+def _by_rules(
+    raw: str, t: str, names: tuple[str, ...], period: tuple[date, date] | None, today: date
+) -> Intent:
+    """The ordered rules on the corrected text ``t``."""
     question = "?" in raw or _any(re.sub(AS_NEEDED, " ", t), QUESTION_WORDS)
     if question and "?" not in raw and _any(t, DECLARATIVE):
         # "i use salbutamol when i m short of breath": a clause, not a question
         question = _any(
             re.sub(r"\b(when|whenever|if|quand|lorsque|si)\b.*", " ", t), QUESTION_WORDS
         )
-    names = tuple(sorted({*lexicon.DRUGS, *user_names}, key=len, reverse=True))
-    allergen_names = tuple(sorted({*lexicon.ALLERGENS, *lexicon.DRUGS}, key=len, reverse=True))
-    period = find_period(t, today)
+    allergen_names = _allergen_names()
     start, end = period if period else (None, None)
 
     def intent(name: str, **slots: object) -> Intent:
@@ -1958,7 +2017,7 @@ def understand(text: str, today: date, known_products: Sequence[str] = ()) -> In
         _any(t, r"^(merci|thanks|thank you|thx|super merci|ok merci|top merci|cool merci)\b")
         or (_any(t, thanks_word) and not question)
     ) and (
-        len(tokens) <= 4
+        len(t.split()) <= 4
         or _any(
             t,
             r"^\S+( \S+)? (c est|it s|that s|tres|very|so) "
@@ -2652,6 +2711,14 @@ def _nearest(
     name = nlu_fallback.nearest_intent(_mask(t, (*names, *lexicon.ALLERGENS)), allowed)
     if name is None or name == "unknown":
         return None
+    return _with_slots(name, t, names, today, period)
+
+
+def _with_slots(
+    name: str, t: str, names: Sequence[str], today: date, period: tuple[date, date] | None
+) -> Intent:
+    """Intent ``name`` with its slots read by the usual finders (for an intent the rules did not
+    reach themselves)."""
     start, end = period if period else (None, None)
     slots: dict[str, object] = {}
     if name in PRODUCT_INTENTS - {"treatments.current"} or name == "state.allergy":

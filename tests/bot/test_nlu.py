@@ -6,10 +6,11 @@ import re
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bench.nlu import HOLDOUT, load_cases, score
-from bot.engine import nlu
+from bot.engine import intent_model, nlu
 from bot.engine.nlu import understand
 
 TODAY = date(2026, 3, 10)
@@ -361,3 +362,67 @@ def _literal_words(pattern: str) -> str:
     pattern = re.sub(r"[a-z]+\\w\*", " ", pattern)
     pattern = re.sub(r"\\[bsdw]", " ", pattern)
     return re.sub(r"[a-z]\?", "", pattern)
+
+
+# The statistical intent model (bot.engine.intent_model) gives a second opinion on the rules:
+# it decides when the rules find nothing, or overrules them when it is sure (TOP) and gives the
+# rules' intent little weight (KEEP); its intent's slots are read by the usual finders.
+@pytest.mark.parametrize(
+    ("text", "intent", "slots"),
+    [
+        # the rules read a product and nothing else (current treatments); the model has seen
+        # "un souci / problème avec X" as can-take, and "pb" as SMS in its character n-grams
+        ("y a t il un pb avec l'aspirine pour moi", "can_take", {"product": "aspirine"}),
+    ],
+)
+def test_the_intent_model_places_what_the_rules_miss(text, intent, slots):
+    found = understand(text, TODAY)
+    assert found.name == intent
+    for name, value in slots.items():
+        assert getattr(found, name) == value, name
+
+
+def test_the_intent_model_keeps_the_rules_when_unsure():
+    top, keep = intent_model.TOP, intent_model.KEEP
+    unsure = {"labs.value": keep / 2, "labs.trend": top - 0.01}
+    assert intent_model.decide("labs.value", unsure) == "labs.value"  # best below TOP
+    weighted = {"labs.value": keep, "labs.trend": 1 - keep}
+    assert intent_model.decide("labs.value", weighted) == "labs.value"  # rules' intent >= KEEP
+    sure = {"labs.value": 0.01, "labs.trend": 0.99}
+    assert intent_model.decide("labs.value", sure) == "labs.trend"
+    assert intent_model.decide("unknown", {"unknown": 0.4, "help": 0.35}) == "unknown"
+    assert intent_model.decide("unknown", {"unknown": 0.3, "help": 0.45}) == "help"
+
+
+def test_an_overruling_intent_needs_its_slot(tmp_path, monkeypatch):
+    """A model sure of "what is X for" on every message: it overrules the rules only where the
+    finders read a product; with none, the rules' answer stays."""
+    classes = ["treatment.purpose", "unknown"]
+    intent_model.pack(
+        ["c zz"], np.ones(1, np.float32), np.zeros((1, 2), np.float32),
+        np.array([9.0, 0.0], np.float32), classes, path=tmp_path / "sure.npz",
+    )  # fmt: skip
+    sure = intent_model.unpack(tmp_path / "sure.npz")
+    monkeypatch.setattr(intent_model, "shipped", lambda: sure)
+    assert understand("kardegic", TODAY) == nlu.Intent("treatment.purpose", product="kardegic")
+    assert understand("il fait beau", TODAY).name == "unknown"  # no product: the rules stay
+
+
+def test_the_shipped_model_is_small_fast_and_normalised():
+    model = intent_model.shipped()
+    assert model is not None and intent_model.ARTEFACT.stat().st_size < 512 * 1024
+    assert set(model.classes) >= nlu.QUESTIONS | nlu.STATEMENTS
+    probs = model.probabilities("quels sont mes traitements", "quels sont mes traitements")
+    assert abs(sum(probs.values()) - 1.0) < 1e-4
+    assert max(probs, key=lambda k: probs[k]) == "treatments.current"
+
+
+def test_the_artefact_is_written_deterministically(tmp_path):
+    weights = np.array([[0.5, -0.25], [0.0, 1.0]], dtype=np.float32)
+    args = (["c ab", "w x"], np.ones(2, np.float32), weights, np.zeros(2, np.float32), ["a", "b"])
+    intent_model.pack(*args, path=tmp_path / "one.npz")
+    intent_model.pack(*args, path=tmp_path / "two.npz")
+    assert (tmp_path / "one.npz").read_bytes() == (tmp_path / "two.npz").read_bytes()
+    model = intent_model.unpack(tmp_path / "one.npz")
+    assert model.classes == ("a", "b") and model.index == {"c ab": 0, "w x": 1}
+    assert np.allclose(model.weights, weights, atol=1 / 127)

@@ -226,7 +226,10 @@ class Adapter:
         if call is None:
             return False
         await self.sender.reserve(chat_id)  # the Bot API rate limit counts this message too
-        return self.inline.offer(update_id, call)
+        if not self.inline.offer(update_id, call):
+            return False
+        self.metrics.inline_answers += 1
+        return True
 
     async def _typing(self, chat_id: int) -> None:
         try:

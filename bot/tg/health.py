@@ -30,6 +30,8 @@ class Metrics:
         self.updates: Counter[str] = Counter()
         self.failures: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()
+        self.inline_answers = 0
+        """Answers carried by the webhook response (``bot.tg.inline``), not sent by the bot."""
         self._bucket_counts = [0] * len(BUCKETS)
         self._latency_sum = 0.0
         self._latency_count = 0
@@ -55,6 +57,10 @@ class Metrics:
                 f'carnet_updates_refused_total{{reason="{k}"}} {v}'
                 for k, v in sorted(self.refused.items())
             ),
+            "# HELP carnet_answers_in_webhook_response_total Answers carried by the webhook "
+            "response instead of a Bot API call.",
+            "# TYPE carnet_answers_in_webhook_response_total counter",
+            f"carnet_answers_in_webhook_response_total {self.inline_answers}",
             "# HELP carnet_update_failures_total Updates that ended in the error handler.",
             "# TYPE carnet_update_failures_total counter",
             *(

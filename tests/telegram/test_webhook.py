@@ -10,7 +10,7 @@ import httpx
 from bot.engine.events import Event, TextIn, UserRef
 from bot.engine.replies import Button, Reply, Text
 from bot.settings import Settings
-from bot.tg.application import TelegramOptions, build_application
+from bot.tg.application import TelegramOptions, adapter_of, build_application
 from bot.tg.inline import inline_message
 from bot.tg.webhook import SECRET_HEADER, new_secret, send_call, webhook_mode
 from tests.fakes.bot_api import FakeBotApi
@@ -112,6 +112,8 @@ async def test_a_plain_answer_rides_in_the_webhook_response_anything_else_is_sen
         fallback = await alice.expect_text("repli")
         assert not fallback.via_webhook and fallback.callback_data == ["y"]
         await bot_api.wait_quiet(0.3)
+        rendered = adapter_of(app).metrics.render()
+        assert "carnet_answers_in_webhook_response_total 3\n" in rendered
     texts = [c.text for c in alice.replies()]
     assert texts.count("echo: slow") == 1, "an answer goes one way only"
     assert set(bot_api.webhook_responses) == {200}

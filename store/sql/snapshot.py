@@ -24,14 +24,14 @@ import sys
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from store.crypto import Sealer
 from store.errors import DecryptionFailed, TamperDetected
-from store.records import LabResult, RecordStatus
+from store.records import RecordStatus
 
 CHUNKED = b"\x03"
 """First byte of a chunked snapshot's first cell (a single envelope starts with ``0x01``)."""
@@ -244,8 +244,11 @@ class LabSnapshot:
     def body(self) -> bytes:
         """The records' JSON array (every chunk read)."""
         start, end = self.header.body
-        stream = self._reader.read_all()
-        return stream[start:end]
+        return self.stream()[start:end]
+
+    def stream(self) -> bytes:
+        """The whole stream (every chunk read)."""
+        return self._reader.read_all()
 
     def groups(self, numbers: Sequence[int]) -> list[bytes]:
         """The comma-joined JSON of these groups' records (one read)."""
@@ -309,7 +312,82 @@ def _check(header: LabHeader, bound: int) -> None:
         raise DecryptionFailed("decrypted lab snapshot header is malformed")
 
 
-def lab_stream(parts: Sequence[bytes], items: Sequence[LabResult]) -> bytes | None:
+class Keyed(Protocol):
+    """What the lab stream needs of each record (a ``LabResult``, a ``LabKey``)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def normalized_name(self) -> str | None: ...
+
+    @property
+    def status(self) -> RecordStatus: ...
+
+    @property
+    def effective_date(self) -> date | None: ...
+
+
+class _Entry:
+    """A record of an open snapshot, as the stream needs it (from its header and columns)."""
+
+    __slots__ = ("effective_date", "id", "name", "normalized_name", "status")
+
+    def __init__(
+        self,
+        id_: str,
+        name: tuple[str, str | None],
+        status: RecordStatus,
+        effective_date: date | None,
+    ) -> None:
+        self.id = id_
+        self.name, self.normalized_name = name
+        self.status = status
+        self.effective_date = effective_date
+
+
+def merged_stream(
+    snapshot: LabSnapshot, keys: Sequence[LabKey], parts: Sequence[bytes], gone: set[str]
+) -> bytes | None:
+    """The next lab stream: the snapshot without ``gone``, with the rows written since.
+
+    No record is built: the snapshot's JSON slices, names, statuses and dates come from its
+    header and columns, the newer rows' from their keys. Order as a full load merges them: the
+    snapshot's order, a changed record in its place, new ones after.
+    """
+    stream = snapshot.stream()
+    ids = snapshot.ids()
+    days, codes, starts, ends = snapshot.columns()
+    statuses = [RecordStatus(status) for status in snapshot.header.statuses]
+    newer = {key.id: (key, part) for key, part in zip(keys, parts, strict=True)}
+    items: list[Keyed] = []
+    out: list[bytes] = []
+    for group, (_, _, first, n) in enumerate(snapshot.header.groups):
+        name = snapshot.names[group]
+        for p in range(first, first + n):
+            record_id = ids[p]
+            if record_id in gone:
+                continue
+            changed = newer.pop(record_id, None)
+            if changed is not None:
+                items.append(changed[0])
+                out.append(changed[1])
+                continue
+            day = days[p]
+            items.append(
+                _Entry(record_id, name, statuses[codes[p]], date.fromordinal(day) if day else None)
+            )
+            out.append(stream[starts[p] : ends[p]])
+    for key, part in newer.values():
+        items.append(key)
+        out.append(part)
+    return lab_stream(out, items)
+
+
+def lab_stream(parts: Sequence[bytes], items: Sequence[Keyed]) -> bytes | None:
     """The lab stream of records (``parts``: their compact JSON); None if an id holds a newline.
 
     Records are grouped by ``(name, normalized_name)`` (groups sorted by normalized name, then
@@ -408,5 +486,5 @@ def lab_stream(parts: Sequence[bytes], items: Sequence[LabResult]) -> bytes | No
     )
 
 
-def _day(lab: LabResult) -> int:
+def _day(lab: Keyed) -> int:
     return lab.effective_date.toordinal() if lab.effective_date else 0

@@ -63,7 +63,7 @@ from store.sql.schema import (
     records,
     snapshots,
 )
-from store.sql.snapshot import Fetch, LabKey, LabSnapshot, chunk_kind
+from store.sql.snapshot import Fetch, LabKey, LabSnapshot, chunk_kind, merged_stream
 
 Clinical = Medication | LabResult | Vaccination | Allergy | Condition
 C = TypeVar("C", Medication, LabResult, Vaccination, Allergy, Condition)
@@ -544,7 +544,9 @@ class SqlVault:
         row with an older ``rev`` is in the snapshot, so when their count is the snapshot's,
         nothing of it was changed or deleted: the newer rows are all new, and the snapshot's
         ids are not read. Otherwise they are, and the ids still there are listed only if the
-        counts say some are gone. Kept for this vault (lab questions share it).
+        counts say some are gone. Kept for this vault (lab questions share it). Past as many
+        changes as make a full load rewrite the snapshot, it is rewritten here too, from its
+        own JSON and the newer rows, without building any record.
         """
         if self._lab_delta is not None and self._lab_delta[0] == since:
             return self._lab_delta[1]
@@ -584,6 +586,10 @@ class SqlVault:
                 gone | inside,
             )
         self._lab_delta = (since, delta)
+        if len(keys) + len(delta.gone) > max(_REWRITE_MIN, snapshot.count // 10):
+            stream = merged_stream(snapshot, keys, parts, delta.gone)  # like a full load would
+            if stream is not None:
+                self._write_snapshot(kind, stream)
         return delta
 
     def _load(self, model: type[R]) -> list[R]:

@@ -195,3 +195,45 @@ def test_rows_only_added_since_are_merged_without_reading_the_ids(
         assert sorted(trend, key=lambda r: r.id) == sorted(
             vault.lab_results(_is_five), key=lambda r: r.id
         )
+
+
+def test_many_rows_since_make_a_lab_question_rewrite_the_snapshot(
+    store: Store, opener: Opener, raw: Engine
+):
+    labs = _filled(store, 300)
+    with opener().vault(USER) as vault:  # 150 new, 30 deleted, 30 changed: 210 > 200
+        vault.save_all(
+            [
+                LabResult(
+                    name=f"Test {i % 9}",
+                    value=1000.0 + i,
+                    effective_date=date(2031, 1, 1 + i % 28),
+                    status=RecordStatus.CONFIRMED,
+                )
+                for i in range(150)
+            ]
+        )
+        for record in labs[:30]:
+            vault.delete(LabResult, record.id)
+        vault.save_all(
+            [r.model_copy(update={"value": -1.0, "name": "Test 5"}) for r in labs[30:60]]
+        )
+    cold = opener(cache_profiles=0)
+    with cold.vault(USER) as vault:
+        trend = vault.lab_results(_is_five)
+        version = vault.version  # type: ignore[attr-defined]
+    rows = _chunk_rows(raw)
+    assert rows["lab"][0] == version  # rewritten at this version
+    frame_count = int.from_bytes(rows["lab"][1][17:21], "big")
+    assert set(rows) == {"lab", *(f"lab:{n}" for n in range(1, frame_count))}
+    with opener(cache_profiles=0, snapshot_min=0).vault(USER) as vault:
+        every = sorted(vault.records(LabResult), key=lambda r: r.id)
+        latest_rows = sorted(vault.latest_lab_results(RecordStatus.CONFIRMED), key=lambda r: r.id)
+    assert sorted(trend, key=lambda r: r.id) == [r for r in every if r.name == "Test 5"]
+    with opener(cache_profiles=0).vault(USER) as vault:  # from the rewritten snapshot
+        assert sorted(vault.lab_results(_is_five), key=lambda r: r.id) == [
+            r for r in every if r.name == "Test 5"
+        ]
+        latest = sorted(vault.latest_lab_results(RecordStatus.CONFIRMED), key=lambda r: r.id)
+        assert latest == latest_rows
+        assert sorted(vault.records(LabResult), key=lambda r: r.id) == every

@@ -23,6 +23,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
+from typing import cast
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +81,7 @@ class _Connection(asyncio.Protocol):
         return self._task is None and self.last_active < moment
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        self._transport = cast(asyncio.Transport, transport)  # uvloop's is no subclass
         self._server.connections.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.tg.http import Listener, Request, Response
 
 
@@ -114,3 +116,24 @@ async def test_stop_lets_a_request_in_flight_finish():
     await asyncio.wait_for(started.wait(), 5)
     await listener.stop(grace=5)
     assert (await answer).endswith(b"done")
+
+
+def test_it_serves_on_uvloop_too():
+    uvloop = pytest.importorskip("uvloop")
+
+    async def main() -> bytes:
+        async def handler(request: Request) -> Response:
+            return Response(200, b"uv\n")
+
+        listener = Listener("127.0.0.1", 0)
+        port = await listener.start(handler, what="test", max_body=100)
+        try:
+            return await _exchange(port, b"GET /x HTTP/1.1\r\n\r\n")
+        finally:
+            await listener.stop()
+
+    loop = uvloop.new_event_loop()
+    try:
+        assert loop.run_until_complete(main()).endswith(b"uv\n")
+    finally:
+        loop.close()

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, delete, select, update
 
 from store import LabResult, RecordStatus, Store, TamperDetected
+from store.sql.codec import Codec
 from store.sql.schema import snapshots
 from store.sql.snapshot import ChunkReader, LabKey, LabSnapshot
 from tests.store.conftest import USER, Opener
@@ -237,3 +238,31 @@ def test_many_rows_since_make_a_lab_question_rewrite_the_snapshot(
         latest = sorted(vault.latest_lab_results(RecordStatus.CONFIRMED), key=lambda r: r.id)
         assert latest == latest_rows
         assert sorted(vault.records(LabResult), key=lambda r: r.id) == every
+
+
+@pytest.mark.parametrize("old_format", [b"\x01", b"\x02"])
+def test_a_single_envelope_indexed_snapshot_is_read_in_full_and_rewritten_chunked(
+    store: Store, opener: Opener, raw: Engine, old_format: bytes
+):
+    labs = _filled(store, 40)
+    with store.vault(USER) as vault:
+        profile_id, version = vault.profile_id, vault.version  # type: ignore[attr-defined]
+        codec: Codec = vault._codec  # type: ignore[attr-defined]
+    index = b'{"an index":"of the old layout"}'  # skipped: only the array after it is read
+    array_ = b"[" + b",".join(r.model_dump_json().encode() for r in labs) + b"]"
+    body = old_format + len(index).to_bytes(4, "big") + index + array_
+    with raw.begin() as conn:
+        conn.execute(delete(snapshots).where(snapshots.c.kind.startswith("lab:")))
+        conn.execute(
+            update(snapshots)
+            .where(snapshots.c.profile_id == profile_id, snapshots.c.kind == "lab")
+            .values(payload=codec.seal_snapshot("lab", version, body))
+        )
+    with opener(cache_profiles=0).vault(USER) as vault:
+        assert sorted(r.id for r in vault.lab_results(_is_five)) == sorted(
+            r.id for r in labs if r.name == "Test 5"
+        )
+    rows = _chunk_rows(raw)
+    assert rows["lab"][1][:1] == b"\x03" and len(rows) > 1  # rewritten in chunks
+    with opener(cache_profiles=0).vault(USER) as vault:
+        assert sorted(r.id for r in vault.records(LabResult)) == sorted(r.id for r in labs)

@@ -2,7 +2,10 @@
 
 Rule-based and typo-tolerant: text is normalised (lowercase, no accents, no apostrophes), each
 unknown word is corrected to the nearest cue word or name with rapidfuzz, then ordered rules pick
-the intent and slot finders read the product, lab test, vaccine, document kind and period.
+the intent and slot finders read the product, lab test, vaccine, document kind and period. A
+statistical intent model (:mod:`bot.engine.intent_model`, trained on every labelled case) then
+gives a second opinion: it decides when the rules find nothing and overrules them only when it
+is sure and gives their intent little weight (fresh phrasings the rules were not written for).
 
 | intent               | examples (FR / EN)                                                    |
 | -------------------- | --------------------------------------------------------------------- |

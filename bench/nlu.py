@@ -21,6 +21,9 @@
    after round 11 was merged (1,798 development cases) and its misses fixed, before the NLU was
    run on them (phrasings within 90 % similarity of a development phrasing dropped), measured
    once: 86.4 % / 90.4 %. Every round's figures are in bench/README.md.
+   Since the round-17 preparation, ``understand`` also asks a statistical intent model trained
+   on the development set (``scripts/train_intent_model.py``); the rules alone (model off) and
+   the CPU per message with and without it are printed in the same process.
 2. Latency of ``Engine.handle`` (message in, replies out; no OCR, no Telegram) for one user holding
    10 years of history (the store benchmark's generator: 2,000 medications, 20,000 lab results,
    500 documents) on an encrypted SQLite store, over the questions of the NLU set. Target:

@@ -292,7 +292,14 @@ def build(c: float) -> None:
     _, cases = load()
     rows = featurise([x["text"] for x in cases])
     model = Trained(rows, [x["intent"] for x in cases], c)
-    intent_model.pack(model.vocabulary, model.idf, model.weights, model.bias, model.classes)
+    intent_model.pack(
+        model.vocabulary,
+        model.idf,
+        model.weights,
+        model.bias,
+        model.classes,
+        trained_on=intent_model.cases_digest((x["text"], x["intent"]) for x in cases),
+    )
     size = intent_model.ARTEFACT.stat().st_size
     print(
         f"{intent_model.ARTEFACT}: {len(model.vocabulary)} features, {len(model.classes)} "

@@ -11,6 +11,7 @@ for" generalises over products). Inference is a sparse dot product: well under a
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import zipfile
@@ -77,6 +78,8 @@ class Model:
     weights: npt.NDArray[np.float32]  # (features, classes)
     bias: npt.NDArray[np.float32]
     classes: tuple[str, ...]
+    trained_on: str
+    """SHA-256 of the labelled cases it was trained on (see :func:`cases_digest`)."""
 
     def probabilities(self, plain: str, masked: str) -> dict[str, float]:
         """The softmax over intents for one message."""
@@ -90,6 +93,14 @@ class Model:
         return dict(zip(self.classes, (float(p) for p in exp), strict=True))
 
 
+def cases_digest(cases: Iterable[tuple[str, str]]) -> str:
+    """SHA-256 of (text, intent) pairs: tells whether an artefact was trained on these cases."""
+    digest = hashlib.sha256()
+    for text, intent in cases:
+        digest.update(f"{text}\t{intent}\n".encode())
+    return digest.hexdigest()
+
+
 def pack(
     vocabulary: Iterable[str],
     idf: npt.NDArray[np.floating],
@@ -97,6 +108,7 @@ def pack(
     bias: npt.NDArray[np.floating],
     classes: Iterable[str],
     path: Path = ARTEFACT,
+    trained_on: str = "",
 ) -> None:
     """Write the artefact: weights as int8 with one scale per class (deterministic bytes)."""
     scale = np.abs(weights).max(axis=0) / 127.0
@@ -109,6 +121,7 @@ def pack(
         "scale": scale.astype(np.float32),
         "bias": bias.astype(np.float32),
         "classes": np.asarray(list(classes)),
+        "trained_on": np.asarray(trained_on),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -131,6 +144,7 @@ def unpack(path: Path) -> Model:
             weights=np.ascontiguousarray(weights, dtype=np.float32),
             bias=data["bias"].astype(np.float32),
             classes=tuple(str(c) for c in data["classes"]),
+            trained_on=str(data["trained_on"]) if "trained_on" in data else "",
         )
 
 

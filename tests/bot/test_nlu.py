@@ -417,6 +417,14 @@ def test_the_shipped_model_is_small_fast_and_normalised():
     assert max(probs, key=lambda k: probs[k]) == "treatments.current"
 
 
+def test_the_shipped_model_was_trained_on_the_current_development_set():
+    """After merging a round, retrain: .venv/bin/python scripts/train_intent_model.py build"""
+    _, cases = load_cases()
+    model = intent_model.shipped()
+    assert model is not None
+    assert model.trained_on == intent_model.cases_digest((c["text"], c["intent"]) for c in cases)
+
+
 def test_the_artefact_is_written_deterministically(tmp_path):
     weights = np.array([[0.5, -0.25], [0.0, 1.0]], dtype=np.float32)
     args = (["c ab", "w x"], np.ones(2, np.float32), weights, np.zeros(2, np.float32), ["a", "b"])

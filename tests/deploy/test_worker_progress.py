@@ -79,7 +79,9 @@ def jobs_of(services: Services) -> tuple[DocumentJobs, UserLocks]:
     return jobs, locks
 
 
-async def read_queued(services: Services, settings: Settings, *, every: float) -> ClaimedJob:
+async def read_queued(
+    services: Services, settings: Settings, *, every: float, noted: bool = True
+) -> ClaimedJob:
     """What ``carnet worker`` does with the one queued job, with its own Bot API sender."""
     jobs, locks = jobs_of(services)
     job = None
@@ -89,6 +91,8 @@ async def read_queued(services: Services, settings: Settings, *, every: float) -
             break
         await asyncio.sleep(0.01)
     assert job is not None, "the bot queued the document"
+    if noted:  # the bot notes its reading message just after Telegram confirmed it
+        await until(lambda: (p := jobs.progress(job.document_id)) is not None and p.message_id)
     async with standalone_sender(settings) as sender:
         worker = Worker(
             services, jobs, locks, sender, slots=1, lease=LEASE, max_attempts=3,
@@ -250,7 +254,7 @@ async def test_without_a_noted_message_no_progress_message_is_sent(
         since = alice.cursor
         await alice.send_document(lab_pdf(1, 0), file_name="bilan.pdf")
         await alice.expect_text("Je lis votre document")
-        await read_queued(services, settings, every=0.0)
+        await read_queued(services, settings, every=0.0, noted=False)
         await alice.expect(lambda c: INTAKE_OK in " ".join(c.callback_data), within=30)
         await api.wait_quiet(0.2)
     reading, _ = shown_until_summary(alice, since)

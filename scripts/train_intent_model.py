@@ -66,6 +66,8 @@ def load() -> tuple[date, list[dict[str, Any]]]:
     return date.fromisoformat(data["today"]), data["cases"]
 
 
+MISSES = False
+"""--misses: list the intent confusions left in part 3."""
 PLAIN_ONLY = False
 """--plain-only: word n-grams of the text as typed instead of the corrected, masked text (a
 check that the corrector's and lexicon's vocabulary, grown on each round's misses, is not what
@@ -119,10 +121,13 @@ class Trained:
 
 
 POLICIES = [
-    (top, keep)
-    for top in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-    for keep in (0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
+    (top, keep, keep_default)
+    for top in (0.0, 0.3, 0.5, 0.7, 0.9)
+    for keep in (0.02, 0.05, 0.1, 0.2)
+    for keep_default in (0.05, 0.1, 0.2, 0.3, 0.5)
+    if keep_default >= keep
 ]
+"""(top, keep, keep_default) of ``intent_model.decide``."""
 
 
 def old_rules(
@@ -222,7 +227,7 @@ def cross_validate(c: float, parts: str) -> None:
         matrix = model.probabilities([rows[i] for i in by_round[k]])
         model_probs[k] = [dict(zip(model.classes, map(float, p), strict=True)) for p in matrix]
 
-    def accuracy(k: int, policy: tuple[float, float] | None) -> tuple[int, int]:
+    def accuracy(k: int, policy: tuple[float, float, float] | None) -> tuple[int, int]:
         truth = [labels[i] for i in by_round[k]]
         if policy is None:
             got = [max(p, key=lambda x: p[x]) for p in model_probs[k]]
@@ -234,7 +239,7 @@ def cross_validate(c: float, parts: str) -> None:
         return sum(a == b for a, b in zip(got, truth, strict=True)), len(truth)
 
     totals = Counter[str]()
-    print("  round  cases  rules  model  combined (policy top/keep)")
+    print("  round  cases  rules  model  combined (policy top/keep/keep_default)")
     for k in HISTORY:
         others = [j for j in HISTORY if j != k]
         best = max(POLICIES, key=lambda p: sum(accuracy(j, p)[0] for j in others))
@@ -253,11 +258,12 @@ def cross_validate(c: float, parts: str) -> None:
         ok = sum(accuracy(k, policy)[0] for k in HISTORY)
         print(f"    policy {policy}: {ok / n:.1%}")
 
-    shipped = (intent_model.TOP, intent_model.KEEP)
+    shipped = (intent_model.TOP, intent_model.KEEP, intent_model.KEEP_DEFAULT)
     print(f"\n3. the shipped policy {shipped} on rounds 9-16 as they happened, with slots (the")
     print("   model's intent gets its slots from today's finders, as understand does):")
     print("  round  intent rules / combined   slots rules / combined   overruled")
     sums = Counter[str]()
+    misses = Counter[str]()
     for k in HISTORY:
         counts = Counter[str]()
         for rule, probs, i in zip(rules[k], model_probs[k], by_round[k], strict=True):
@@ -274,6 +280,8 @@ def cross_validate(c: float, parts: str) -> None:
             counts["rules_slots"] += ok
             counts["slots"] += total
             counts["slots_ok"] += slots_right(case, reading)[0]
+            if MISSES and reading["name"] != case["intent"]:
+                misses[f"{case['intent']} != {reading['name']}"] += 1
         sums.update(counts)
         print(
             f"  {k:5}  {counts['rules_intent'] / counts['n']:6.1%} / "
@@ -286,6 +294,8 @@ def cross_validate(c: float, parts: str) -> None:
         f"        {sums['rules_slots'] / sums['slots']:6.1%} / "
         f"{sums['slots_ok'] / sums['slots']:6.1%}        {sums['overruled']} of {sums['n']}"
     )
+    for confusion, count in misses.most_common():
+        print(f"    miss x{count}: expected {confusion}")
 
 
 def build(c: float) -> None:
@@ -313,9 +323,11 @@ def main() -> int:
     parser.add_argument("--c", type=float, default=C)
     parser.add_argument("--parts", default="12", help="cv parts to run: 1, 2 or 12")
     parser.add_argument("--plain-only", action="store_true", help="see PLAIN_ONLY (cv only)")
+    parser.add_argument("--misses", action="store_true", help="see MISSES (cv only)")
     args = parser.parse_args()
-    global PLAIN_ONLY
+    global PLAIN_ONLY, MISSES
     PLAIN_ONLY = args.plain_only and args.command == "cv"
+    MISSES = args.misses
     if args.command == "build":
         build(args.c)
     else:

@@ -27,7 +27,12 @@ ARTEFACT = Path(__file__).with_name("data") / "intent_model.npz"
 TOP = 0.5
 """Least probability of the model's best intent for it to overrule the rules..."""
 KEEP = 0.05
-"""...when it gives the rules' intent less than this (chosen by grouped cross-validation)."""
+"""...when it gives the rules' intent less than this (chosen by grouped cross-validation)..."""
+KEEP_DEFAULT = 0.2
+"""...or less than this when the rules' intent is one of their defaults (:data:`DEFAULTS`)."""
+DEFAULTS = frozenset({"treatments.current", "labs.value"})
+"""What the rules answer when they only see a product (current treatments) or a lab test (its
+value) and no cue: their weakest readings, where the model gets more say."""
 CHAR_RANGE = (2, 5)
 """Character n-gram lengths, taken over each word padded with one space on each side."""
 
@@ -148,14 +153,22 @@ def unpack(path: Path) -> Model:
         )
 
 
-def decide(rule: str, probs: dict[str, float], top: float = TOP, keep: float = KEEP) -> str:
+def decide(
+    rule: str,
+    probs: dict[str, float],
+    top: float = TOP,
+    keep: float = KEEP,
+    keep_default: float = KEEP_DEFAULT,
+) -> str:
     """The intent to act on: the model's when the rules found nothing ("unknown"), or when the
     model is sure of another intent (>= ``top``) and gives the rules' one little weight
-    (< ``keep``); otherwise the rules'."""
+    (< ``keep``, or < ``keep_default`` for a default reading of the rules); otherwise the
+    rules'."""
     best = max(probs, key=lambda k: probs[k])
     if rule == "unknown" and best != "unknown":
         return best
-    if best != rule and probs[best] >= top and probs.get(rule, 0.0) < keep:
+    limit = keep_default if rule in DEFAULTS else keep
+    if best != rule and probs[best] >= top and probs.get(rule, 0.0) < limit:
         return best
     return rule
 

@@ -384,14 +384,26 @@ def test_the_intent_model_places_what_the_rules_miss(text, intent, slots):
 
 def test_the_intent_model_keeps_the_rules_when_unsure():
     top, keep = intent_model.TOP, intent_model.KEEP
-    unsure = {"labs.value": keep / 2, "labs.trend": top - 0.01}
-    assert intent_model.decide("labs.value", unsure) == "labs.value"  # best below TOP
-    weighted = {"labs.value": keep, "labs.trend": 1 - keep}
-    assert intent_model.decide("labs.value", weighted) == "labs.value"  # rules' intent >= KEEP
-    sure = {"labs.value": 0.01, "labs.trend": 0.99}
-    assert intent_model.decide("labs.value", sure) == "labs.trend"
+    unsure = {"labs.trend": keep / 2, "labs.out_of_range": top - 0.01}
+    assert intent_model.decide("labs.trend", unsure) == "labs.trend"  # best below TOP
+    weighted = {"labs.trend": keep, "labs.out_of_range": 1 - keep}
+    assert intent_model.decide("labs.trend", weighted) == "labs.trend"  # rules' intent >= KEEP
+    sure = {"labs.trend": 0.01, "labs.out_of_range": 0.99}
+    assert intent_model.decide("labs.trend", sure) == "labs.out_of_range"
     assert intent_model.decide("unknown", {"unknown": 0.4, "help": 0.35}) == "unknown"
     assert intent_model.decide("unknown", {"unknown": 0.3, "help": 0.45}) == "help"
+
+
+def test_the_rules_defaults_give_the_model_more_say():
+    """A product and no cue reads as current treatments, a test and no cue as its value: the
+    rules' weakest readings, overruled below KEEP_DEFAULT rather than KEEP."""
+    between = (intent_model.KEEP + intent_model.KEEP_DEFAULT) / 2
+    probs = {"labs.value": between, "labs.trend": 1 - between}
+    assert intent_model.decide("labs.value", probs) == "labs.trend"
+    probs = {"labs.out_of_range": between, "labs.trend": 1 - between}
+    assert intent_model.decide("labs.out_of_range", probs) == "labs.out_of_range"
+    # "mes glycémies depuis 2016": the values since 2016 (the model leans to a trend, not enough)
+    assert understand("mes glycémies depuis 2016", TODAY).name == "labs.value"
 
 
 def test_an_overruling_intent_needs_its_slot(tmp_path, monkeypatch):

@@ -333,6 +333,7 @@ def main() -> int:
         f"{f['bot_per_s']:.0f} answers/s wall clock (target >= 300/s); "
         f"{f['bot_per_cpu_s']:.0f} answers per CPU-second of the bot process "
         f"({f['bot_cpu_per_s']:.2f} CPU-s/s; bench process {f['bench_cpu_per_s']:.2f}, "
+        f"{f['bench_cpu_per_s'] / f['bot_per_s'] * 1e6:.0f} µs per answer, "
         f"whole machine {f['machine_cpu_per_s']:.2f} of {cores}); reference "
         f"Engine.handle alone {f['engine_per_s']:.0f}/s, {f['engine_per_cpu_s']:.0f} per CPU-s; "
         f"ratio {f['bot_per_s'] / f['engine_per_s']:.2f}x wall, "

@@ -30,6 +30,7 @@ anything else          recorded and answered ``{"ok": true, "result": true}``
 from __future__ import annotations
 
 import asyncio
+import bisect
 import html
 import io
 import itertools
@@ -41,8 +42,8 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-import httpx
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
@@ -123,9 +124,14 @@ class ApiCall:
 
     @property
     def chat_id(self) -> int | None:
-        """The chat the call addresses, when it has one."""
+        """The chat the call addresses, when it has one (a numeric id)."""
         value = self.params.get("chat_id")
-        return int(value) if value is not None else None
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            return None
 
     @property
     def text(self) -> str:
@@ -212,8 +218,13 @@ class FakeBotApi:
         self._file_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._changed = asyncio.Condition()
+        """Signals new pending updates (long polling)."""
+        self._chat_calls: dict[int | None, list[int]] = {}
+        """Indices in ``calls`` per chat: a user's ``expect`` reads its own chat's calls only."""
+        self._waiters: dict[int | None, list[asyncio.Future[None]]] = {}
+        """Who waits for a call to a chat (key None: for any call), woken when one arrives."""
         self._server: HTTPServer | None = None
-        self._webhook_client: httpx.AsyncClient | None = None
+        self._webhook_client = _WebhookClient()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -235,8 +246,7 @@ class FakeBotApi:
         """Close the listening socket and every open connection."""
         async with self._changed:
             self._changed.notify_all()
-        if self._webhook_client is not None:
-            await self._webhook_client.aclose()
+        self._webhook_client.close()
         if self._server is not None:
             self._server.stop()
             await self._server.close_all_connections()
@@ -329,32 +339,30 @@ class FakeBotApi:
 
     async def _deliver_to_webhook(self, update: JsonDict) -> None:
         assert self.webhook is not None
-        if self._webhook_client is None:
-            self._webhook_client = httpx.AsyncClient(timeout=30)
-        headers = {"Content-Type": "application/json"}
-        if self.webhook.get("secret_token"):
-            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook["secret_token"]
+        secret = self.webhook.get("secret_token")
         url = self.webhook["url"]
         if self.balanced_urls:
             url = self.balanced_urls[update["update_id"] % len(self.balanced_urls)]
         response = await self._webhook_client.post(
-            url, content=json.dumps(update), headers=headers
+            url,
+            json.dumps(update, separators=(",", ":")).encode(),
+            f"X-Telegram-Bot-Api-Secret-Token: {secret}\r\n" if secret else "",
         )
-        self.webhook_responses.append(response.status_code)
+        self.webhook_responses.append(response.status)
         await self._answer_in_response(response)
 
-    async def _answer_in_response(self, response: httpx.Response) -> None:
+    async def _answer_in_response(self, response: _WebhookResponse) -> None:
         """Carry out the method call a webhook answered with, as Telegram does.
 
         Telegram reads a JSON body ``{"method": ..., params...}`` of a 2xx answer and makes the
         call; the bot gets no result (an error is only recorded, like any failed call).
         """
-        if not response.is_success or not response.content:
+        if not 200 <= response.status < 300 or not response.body:
             return
-        if not response.headers.get("Content-Type", "").startswith("application/json"):
+        if not response.content_type.startswith("application/json"):
             return
         try:
-            body = response.json()
+            body = json.loads(response.body)
         except ValueError:
             return
         if not isinstance(body, dict) or not isinstance(body.get("method"), str):
@@ -430,25 +438,41 @@ class FakeBotApi:
         *,
         after: int = 0,
         within: float = 10.0,
+        chat_id: int | None = None,
     ) -> tuple[int, ApiCall]:
-        """The first recorded call at index ≥ ``after`` matching ``predicate`` (index, call)."""
+        """The first recorded call at index ≥ ``after`` matching ``predicate`` (index, call).
+
+        With ``chat_id``, only calls to that chat are looked at (and wake this wait): many
+        users waiting at once cost one look per call, not one per user.
+        """
+        start = after
 
         def find() -> tuple[int, ApiCall] | None:
-            for index in range(after, len(self.calls)):
-                if predicate(self.calls[index]):
-                    return index, self.calls[index]
+            nonlocal start
+            calls = self.calls
+            if chat_id is None:
+                indices: Iterable[int] = range(start, len(calls))
+            else:
+                mine = self._chat_calls.get(chat_id, [])
+                indices = mine[bisect.bisect_left(mine, start) :]
+            for index in indices:
+                if predicate(calls[index]):
+                    return index, calls[index]
+            start = len(calls)
             return None
 
-        async with self._changed:
-            try:
-                async with asyncio.timeout(within):
-                    while (found := find()) is None:
-                        await self._changed.wait()
-            except TimeoutError:
-                seen = [(c.method, c.chat_id) for c in self.calls[after:]]
-                raise AssertionError(
-                    f"no matching Bot API call within {within}s; saw {seen}"
-                ) from None
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(within):
+                while (found := find()) is None:
+                    waiter: asyncio.Future[None] = loop.create_future()
+                    self._waiters.setdefault(chat_id, []).append(waiter)
+                    await waiter
+        except TimeoutError:
+            seen = [(c.method, c.chat_id) for c in self.calls[after:]]
+            raise AssertionError(
+                f"no matching Bot API call within {within}s; saw {seen}"
+            ) from None
         return found
 
     async def wait_quiet(self, quiet: float = 0.3, *, within: float = 10.0) -> None:
@@ -467,10 +491,14 @@ class FakeBotApi:
 
     # -- request handling ------------------------------------------------------------------
 
-    async def _record(self, call: ApiCall) -> None:
-        async with self._changed:
-            self.calls.append(call)
-            self._changed.notify_all()
+    def _record(self, call: ApiCall) -> None:
+        chat = call.chat_id
+        self._chat_calls.setdefault(chat, []).append(len(self.calls))
+        self.calls.append(call)
+        for key in (None, chat) if chat is not None else (None,):
+            for waiter in self._waiters.pop(key, ()):
+                if not waiter.done():
+                    waiter.set_result(None)
 
     async def handle(
         self,
@@ -487,7 +515,7 @@ class FakeBotApi:
         fault = None if via_webhook else self._take_fault(method)  # faults hit bot requests
         if fault is not None:
             call.error = str(fault.status)
-            await self._record(call)
+            self._record(call)
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             return _error(fault)
@@ -495,9 +523,9 @@ class FakeBotApi:
             call.result = self._answer(method, params, uploads)
         except _BadRequest as exc:
             call.error = exc.description
-            await self._record(call)
+            self._record(call)
             return {"ok": False, "error_code": 400, "description": exc.description}
-        await self._record(call)
+        self._record(call)
         return {"ok": True, "result": call.result}
 
     async def _get_updates(self, params: JsonDict) -> JsonDict:
@@ -845,7 +873,9 @@ class FakeUser:
                 return False
             return predicate is None or predicate(call)
 
-        index, call = await self.api.wait_for(matches, after=self.cursor, within=within)
+        index, call = await self.api.wait_for(
+            matches, after=self.cursor, within=within, chat_id=self.id
+        )
         self.cursor = index + 1
         return call
 
@@ -1000,3 +1030,91 @@ def _decode(key: str, raw: str) -> Any:
         except ValueError:
             return raw
     return raw
+
+
+@dataclass(frozen=True)
+class _WebhookResponse:
+    status: int
+    content_type: str
+    body: bytes
+
+
+class WebhookError(OSError):
+    """The webhook could not be reached or answered nonsense (Telegram would retry later)."""
+
+
+class _WebhookClient:
+    """Telegram's side of the webhook: HTTP/1.1 POSTs on kept-alive connections.
+
+    Telegram keeps up to ``max_connections`` connections open to a webhook and reuses them; so
+    does this client (one per request in flight, idle ones reused). A few lines of asyncio
+    streams instead of an HTTP library: the load bench runs it on the machine it measures.
+    Answers need a ``Content-Length`` or end with the connection.
+    """
+
+    TIMEOUT = 30.0
+
+    def __init__(self) -> None:
+        self._idle: dict[tuple[str, int], list[tuple[asyncio.StreamReader, asyncio.StreamWriter]]]
+        self._idle = {}
+
+    async def post(self, url: str, body: bytes, extra_headers: str) -> _WebhookResponse:
+        """POST ``body`` (JSON) to ``url``; ``extra_headers`` are complete header lines."""
+        parts = urlsplit(url)
+        host, port = parts.hostname or "127.0.0.1", parts.port or 80
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        request = (
+            f"POST {target} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            f"{extra_headers}\r\n"
+        ).encode("latin-1") + body
+        idle = self._idle.setdefault((host, port), [])
+        async with asyncio.timeout(self.TIMEOUT):
+            while idle:  # a kept-alive connection the server may have closed meanwhile
+                reader, writer = idle.pop()
+                try:
+                    return await self._exchange(reader, writer, request, idle)
+                except (ConnectionError, asyncio.IncompleteReadError) as exc:
+                    writer.close()
+                    if isinstance(exc, asyncio.IncompleteReadError) and exc.partial:
+                        raise WebhookError("webhook answer cut short") from exc
+            try:
+                reader, writer = await asyncio.open_connection(host, port)
+            except OSError as exc:
+                raise WebhookError(f"webhook unreachable: {exc}") from exc
+            try:
+                return await self._exchange(reader, writer, request, idle)
+            except (ConnectionError, asyncio.IncompleteReadError) as exc:
+                writer.close()
+                raise WebhookError("webhook connection lost") from exc
+
+    @staticmethod
+    async def _exchange(
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        request: bytes,
+        idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]],
+    ) -> _WebhookResponse:
+        writer.write(request)
+        head = await reader.readuntil(b"\r\n\r\n")
+        status_line, *lines = head[:-4].decode("latin-1").split("\r\n")
+        status = int(status_line.split(" ", 2)[1])
+        headers = {}
+        for line in lines:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = headers.get("content-length")
+        keep = length is not None and headers.get("connection", "").lower() != "close"
+        body = await reader.readexactly(int(length)) if length is not None else await reader.read()
+        if keep:
+            idle.append((reader, writer))
+        else:
+            writer.close()
+        return _WebhookResponse(status, headers.get("content-type", ""), body)
+
+    def close(self) -> None:
+        """Close every idle connection."""
+        for idle in self._idle.values():
+            for _, writer in idle:
+                writer.close()
+        self._idle.clear()

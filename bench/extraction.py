@@ -595,7 +595,8 @@ def probe_big(path: str, engine: str | None) -> None:
     except ExtractionError as exc:
         error = exc.code
     seconds = time.perf_counter() - started
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM is this process's own peak; ru_maxrss would start at the (big) bench's RSS
+    own = int(Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0]) / 1024
     children = tesseract_peak_mb(data)
     print(
         json.dumps(

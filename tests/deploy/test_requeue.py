@@ -9,14 +9,13 @@ outbox" is made by deleting the job the engine stored with it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete
 
-from bot.bootstrap import Services, build_services
+from bot.bootstrap import Services
 from bot.cli import main
 from bot.engine.events import DocumentIn, FileIn
 from bot.engine.intake import OK as INTAKE_OK
@@ -24,9 +23,10 @@ from bot.jobs_queue.requeue import requeue_received
 from bot.settings import Settings
 from bot.tg.standalone import standalone_sender
 from bot.worker import Worker
-from store.sql.jobs import DocumentJobs, UserLocks
+from store.sql.jobs import DocumentJobs
 from store.sql.schema import document_jobs
 from tests.bot.conftest import Chat
+from tests.deploy.conftest import jobs_of
 from tests.fakes.bot_api import FakeBotApi
 from tests.synthetic.corpus import build_document
 from tests.synthetic.render import text_pdf
@@ -34,23 +34,12 @@ from tests.telegram.conftest import telegram_settings
 
 pytestmark = pytest.mark.postgres
 
-TOKEN = "515151:carnet-requeue"
 LEASE = timedelta(seconds=30)
 
 
 def lab_pdf(index: int) -> bytes:
     _, draft = build_document(7, "lab_report", index)
     return text_pdf(draft.writer.pages, "bilan")
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi(TOKEN)
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 @pytest.fixture
@@ -71,19 +60,6 @@ def settings(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return telegram_settings(api, data_dir, master_key, postgres_url, CARNET_QUEUE="postgres")
-
-
-@pytest.fixture
-def services(settings: Settings) -> Iterator[Services]:
-    built = build_services(settings)
-    yield built
-    built.close()
-
-
-def jobs_of(services: Services) -> tuple[DocumentJobs, UserLocks]:
-    jobs, locks = services.extra["jobs"], services.extra["locks"]
-    assert isinstance(jobs, DocumentJobs) and isinstance(locks, UserLocks)
-    return jobs, locks
 
 
 async def sends_a_pdf(services: Services, user_id: int, pdf: bytes) -> str:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.bootstrap import Services, build_services
+from bot.bootstrap import Services
 from bot.engine import intake
 from bot.engine.intake import OK as INTAKE_OK
 from bot.i18n import translator
@@ -28,8 +28,9 @@ from bot.tg.application import TelegramOptions, build_application, polling, send
 from bot.tg.reading_notes import note_reading_messages
 from bot.tg.standalone import standalone_sender
 from bot.worker import Worker
-from store.sql.jobs import ClaimedJob, DocumentJobs, UserLocks
+from store.sql.jobs import ClaimedJob
 from tests.bot.conftest import Chat
+from tests.deploy.conftest import jobs_of
 from tests.fakes.bot_api import ApiCall, FakeBotApi, FakeUser
 from tests.synthetic.corpus import build_document
 from tests.synthetic.render import text_pdf
@@ -37,7 +38,6 @@ from tests.telegram.conftest import onboard, telegram_settings
 
 pytestmark = pytest.mark.postgres
 
-TOKEN = "424242:carnet-worker-progress"
 LEASE = timedelta(seconds=30)
 PAGE = re.compile(r"page (\d+)/(\d+)…")
 
@@ -52,31 +52,8 @@ def lab_pdf(*indexes: int) -> bytes:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi(TOKEN)
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest.fixture
 def settings(api: FakeBotApi, data_dir: Path, master_key: bytes, postgres_url: str) -> Settings:
     return telegram_settings(api, data_dir, master_key, postgres_url, CARNET_QUEUE="postgres")
-
-
-@pytest.fixture
-def services(settings: Settings) -> Iterator[Services]:
-    built = build_services(settings)
-    yield built
-    built.close()
-
-
-def jobs_of(services: Services) -> tuple[DocumentJobs, UserLocks]:
-    jobs, locks = services.extra["jobs"], services.extra["locks"]
-    assert isinstance(jobs, DocumentJobs) and isinstance(locks, UserLocks)
-    return jobs, locks
 
 
 async def read_queued(

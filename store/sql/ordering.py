@@ -11,7 +11,9 @@ on asyncio connections of its own (psycopg, pipeline mode):
   holds the lock until ``UserTurn.end`` (``DELETE`` of the pending row and ``COMMIT``, one
   query string). Several statements go in one string through the simple query protocol, with
   their values formatted in (integers and timestamps only): pipeline mode polls the socket
-  while the server waits for the lock, a busy loop.
+  while the server waits for the lock, a busy loop. These strings go straight to libpq
+  (``_run``): their results are a count and a flag, and a cursor's machinery (transformer,
+  prepared-statement cache, result sets) costs more client CPU than the round trip itself.
 
 Same tables and lock keys as ``store.sql.jobs.UpdateOrder`` (the blocking version). Ids and a
 hash of the user id only; no content.
@@ -25,6 +27,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import psycopg
+from psycopg import generators, pq
 from sqlalchemy.engine import make_url
 
 from store.sql.database import normalise_url
@@ -89,6 +92,42 @@ def _query(template: str, **values: str) -> bytes:
     return template.format(**values).encode()
 
 
+Conn = psycopg.AsyncConnection[tuple[object, ...]]
+
+
+async def _run(conn: Conn, query: bytes) -> list[pq.abc.PGresult]:
+    """The results of ``query`` (simple query protocol, one statement or several) on ``conn``.
+
+    Raises:
+        psycopg.DatabaseError: a statement failed (the connection is then dropped by its pool).
+    """
+    async with conn.lock:
+        conn.pgconn.send_query(query)
+        results = await conn.wait(generators.execute(conn.pgconn))
+    for result in results:
+        if result.status == pq.ExecStatus.FATAL_ERROR:
+            message = (result.error_message or b"").decode("utf-8", "replace").strip()
+            raise psycopg.DatabaseError(f"update gate statement failed: {message}")
+    return results
+
+
+def _value(result: pq.abc.PGresult) -> bytes | None:
+    """The first value of a result with rows, as text (``t``/``f``, a count); None otherwise."""
+    if result.status != pq.ExecStatus.TUPLES_OK or result.ntuples == 0:
+        return None
+    return result.get_value(0, 0)
+
+
+def _fresh(result: pq.abc.PGresult) -> bool:
+    """Whether the receipt's ``count(*)`` says the update id was new."""
+    return _value(result) == b"1"
+
+
+def _older_pending(result: pq.abc.PGresult) -> bool:
+    """Whether an older update of the user is pending (anything but a plain "no" says yes)."""
+    return _value(result) != b"f"
+
+
 def conninfo_of(url: str) -> str:
     """The libpq connection string of a SQLAlchemy PostgreSQL URL."""
     parsed = make_url(normalise_url(url)).set(drivername="postgresql")
@@ -148,7 +187,7 @@ class UserTurn:
     async def end(self) -> None:
         """Drop the update from the pending ones and commit (the lock goes), in one flight."""
         try:
-            await self._conn.execute(_query(_END, u=_int(self.update_id)), prepare=False)
+            await _run(self._conn, _query(_END, u=_int(self.update_id)))
         except BaseException as exc:
             await self._release.__aexit__(type(exc), exc, exc.__traceback__)
             raise
@@ -202,15 +241,11 @@ class UpdateGate:
         taking = self._turns.take()
         conn = await taking.__aenter__()
         try:
-            cursor = await conn.execute(query, prepare=False)
-            first = await cursor.fetchone()
-            while cursor.nextset():
-                pass  # COMMIT, BEGIN, the lock, then: is an older update pending?
-            row = await cursor.fetchone()
-            fresh = bool(first and first[0])
-            if fresh and row is not None and not row[0]:
+            results = await _run(conn, query)  # the receipt, COMMIT, BEGIN, the lock, then:
+            fresh = _fresh(results[0])  # is an older one pending?
+            if fresh and not _older_pending(results[-1]):
                 return True, UserTurn(conn, update_id, taking)
-            await conn.execute("ROLLBACK")
+            await _run(conn, b"ROLLBACK")
         except BaseException as exc:
             await taking.__aexit__(type(exc), exc, exc.__traceback__)
             raise
@@ -232,13 +267,10 @@ class UpdateGate:
         taking = self._turns.take()
         conn = await taking.__aenter__()
         try:
-            cursor = await conn.execute(query, prepare=False)
-            while cursor.nextset():
-                pass  # the last statement's result: is an older update pending?
-            row = await cursor.fetchone()
-            if row is not None and not row[0]:
+            results = await _run(conn, query)  # the last result: is an older update pending?
+            if not _older_pending(results[-1]):
                 return UserTurn(conn, update_id, taking)
-            await conn.execute("ROLLBACK")
+            await _run(conn, b"ROLLBACK")
         except BaseException as exc:
             await taking.__aexit__(type(exc), exc, exc.__traceback__)
             raise

@@ -3,7 +3,7 @@
 The load bench's reference (``bench.load``) without the cluster: ``--users`` users onboarded
 with empty records (``tests.bot.conftest.Chat``) ask the load's 4 questions in rotation, all
 users concurrently, each in a closed loop. Printed: answers/s wall clock, answers per
-CPU-second of this process, SQL statements and pool pre-pings per answer (SQLAlchemy events),
+CPU-second of this process, SQL statements, commits and pool pre-pings per answer,
 and with ``--profile FILE`` a cProfile of the measured phase (the event loop thread and the
 store threads, ``pstats`` format; ``--top N`` prints the N costliest functions).
 
@@ -35,16 +35,29 @@ from bench.load import QUESTIONS
 
 
 class SqlCounter:
-    """Counts statements sent to the database and pool pre-pings, from SQLAlchemy events."""
+    """Counts statements sent to the database and pool pre-pings.
+
+    SQLite: SQLAlchemy's events. PostgreSQL: at the driver (psycopg), where the store also sends
+    statements of its own: every ``Cursor.execute`` and the commits. Not counted there: the
+    ``BEGIN`` psycopg sends before a transaction's first ``Cursor.execute``, and the vault's
+    opening string (``BEGIN``, account lock and profile row in one round trip, no cursor).
+    """
 
     def __init__(self, engine: Any) -> None:
         """Listen on ``engine`` (a SQLAlchemy Engine)."""
         from sqlalchemy import event
 
         self.statements = 0
+        self.commits = 0
         self.pings = 0
         self._lock = threading.Lock()
-        event.listen(engine, "before_cursor_execute", self._statement)
+        if engine.dialect.name == "postgresql":
+            import psycopg
+
+            self._count(psycopg.Cursor, "execute", "statements")
+            self._count(psycopg.Connection, "commit", "commits")
+        else:
+            event.listen(engine, "before_cursor_execute", self._statement)
         dialect = engine.dialect
         ping = dialect.do_ping
 
@@ -55,9 +68,24 @@ class SqlCounter:
 
         dialect.do_ping = counted_ping
 
+    def _count(self, cls: Any, method: str, counter: str) -> None:
+        real = getattr(cls, method)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                setattr(self, counter, getattr(self, counter) + 1)
+            return real(*args, **kwargs)
+
+        setattr(cls, method, counted)
+
     def _statement(self, *_args: Any) -> None:
         with self._lock:
             self.statements += 1
+
+    def snapshot(self) -> tuple[int, int, int]:
+        """(statements, commits, pings) so far."""
+        with self._lock:
+            return self.statements, self.commits, self.pings
 
 
 @contextmanager
@@ -114,7 +142,7 @@ async def measure(url: str, folder: Path, args: argparse.Namespace) -> dict[str,
                 await services.engine.handle(user, TextIn(text=QUESTIONS[n % len(QUESTIONS)]))
 
         await asyncio.gather(*(ask(u, 4) for u in refs))
-        statements, pings = counter.statements, counter.pings
+        before = counter.snapshot()
         if args.profile:  # new store threads, so that the profiler sees them from their start
             services.engine._io = ThreadPoolExecutor(4, thread_name_prefix="carnet-io-profiled")
         with profiled(args.profile):
@@ -122,11 +150,16 @@ async def measure(url: str, folder: Path, args: argparse.Namespace) -> dict[str,
             await asyncio.gather(*(ask(u, args.questions) for u in refs))
             elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         answers = args.users * args.questions
+        after = counter.snapshot()
+        statements, commits, pings = (
+            (b - a) / answers for a, b in zip(before, after, strict=True)
+        )
         return {
             "per_s": answers / elapsed,
             "per_cpu_s": answers / cpu,
-            "statements": (counter.statements - statements) / answers,
-            "pings": (counter.pings - pings) / answers,
+            "statements": statements,
+            "commits": commits,
+            "pings": pings,
         }
     finally:
         services.close()
@@ -168,7 +201,8 @@ def main() -> int:
             f"Engine.handle on {kind}, {args.users} users x {args.questions} questions "
             f"(load average {load:.1f} -> {os.getloadavg()[0]:.1f}): {f['per_s']:.0f} answers/s "
             f"wall, {f['per_cpu_s']:.0f} per CPU-second; per answer {f['statements']:.2f} SQL "
-            f"statements, {f['pings']:.2f} pre-pings",
+            f"statements through cursors, {f['commits']:.2f} commits, {f['pings']:.2f} pre-pings "
+            "(PostgreSQL: counted at the driver; SQLite: BEGIN and COMMIT not counted)",
             flush=True,
         )
         if args.profile and args.top:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
+from psycopg import pq
+from psycopg.adapt import Transformer
+from psycopg.generators import fetch_many
 from sqlalchemy import Connection, Engine, RootTransaction, bindparam, exc, select, update
 
 from store.api import DueOccurrence, ProfileSummary
 from store.crypto import MasterKey, Sealer, UserLookup
-from store.errors import ConcurrentUpdate, StoreError, UnknownUser
+from store.errors import ConcurrentUpdate, StoreError, StoreUnavailable, UnknownUser
 from store.records import DialogueState, UserProfile
 from store.sql import accounts as acc
 from store.sql import scheduling
@@ -42,6 +47,30 @@ _DEFAULT_ROW = _ROW.where(profiles.c.is_default)
 _PROFILE_ROW = _ROW.where(profiles.c.id == bindparam("profile_id"))
 """A vault's profile row, settings and dialogue state in one round trip (built once)."""
 
+_PG_COLUMNS = (
+    "p.id, p.is_default, p.master_key_id, p.wrapped_key, p.version, p.payload, p.dialogue"
+)
+_PG_BY_HASH = (
+    "BEGIN;"
+    " SELECT id, pg_advisory_xact_lock(hashtextextended(id, 0)) FROM accounts"
+    " WHERE lookup_hash = {hash};"
+    f" SELECT {_PG_COLUMNS} FROM profiles p JOIN accounts a ON a.id = p.account_id"
+    " WHERE a.lookup_hash = {hash} AND {which}"
+)
+_PG_BY_ID = (
+    "BEGIN;"
+    " SELECT pg_advisory_xact_lock(hashtextextended({account}, 0));"
+    f" SELECT {_PG_COLUMNS} FROM profiles p"
+    " WHERE p.account_id = {account} AND p.id = {profile}"
+)
+"""PostgreSQL: a vault opens with BEGIN, the account lock and the profile row in ONE round trip:
+one simple-protocol string on the driver connection, its values formatted in (a hash in hex,
+ids checked against ``_SAFE_ID``). The row is a statement of its own after the lock, so under
+READ COMMITTED its snapshot is taken once the lock is held: it sees everything the previous
+holder committed. ``lock_account`` keys the same lock (``hashtextextended`` of the id)."""
+_SAFE_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+"""Ids carnet makes (``new_id``: UUID hex); any other cannot name a profile."""
+
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
@@ -69,6 +98,7 @@ class SqlStore:
         self._keys = DataKeys()
         self._snapshot_min = snapshot_min
         self._seen_calls = 0
+        self._postgres = is_postgres(engine)
 
     # Vaults -------------------------------------------------------------------------------------
 
@@ -89,28 +119,53 @@ class SqlStore:
             acc.lock_account(conn, created)
             return created
 
-        with self._transaction(account, profile_id) as vault:
+        if self._postgres:
+            which = "p.is_default" if profile_id is None else f"p.id = {_id_literal(profile_id)}"
+            query = _PG_BY_HASH.format(hash=f"decode('{digest.hex()}', 'hex')", which=which)
+
+            def opened(conn: Connection) -> SqlVault:
+                locked, row = _opening(conn, query)
+                if locked is None:
+                    if not create:
+                        raise UnknownUser("no account for this user")
+                    return self._open(conn, account(conn), profile_id)
+                if row is None:
+                    if profile_id is None:  # erased while this turn waited for its lock
+                        raise ConcurrentUpdate("the account changed meanwhile")
+                    raise UnknownUser("no such profile in this account")
+                return self._opened(conn, str(locked[0]), row)
+
+            with self._transaction(opened) as vault:
+                yield vault
+            return
+        with self._transaction(lambda conn: self._open(conn, account(conn), profile_id)) as vault:
             yield vault
 
     @contextmanager
     def vault_for_account(self, account_id: str, profile_id: str) -> Iterator[SqlVault]:
         """Same as ``vault`` for a known internal account id (reminders, workers)."""
 
-        def account(conn: Connection) -> str:
-            acc.lock_account(conn, account_id)
-            return account_id
+        def opened(conn: Connection) -> SqlVault:
+            if not self._postgres:
+                acc.lock_account(conn, account_id)
+                return self._open(conn, account_id, profile_id)
+            _, row = _opening(
+                conn,
+                _PG_BY_ID.format(account=_id_literal(account_id), profile=_id_literal(profile_id)),
+            )
+            if row is None:
+                raise UnknownUser("no such profile in this account")
+            return self._opened(conn, account_id, row)
 
-        with self._transaction(account, profile_id) as vault:
+        with self._transaction(opened) as vault:
             yield vault
 
     @contextmanager
-    def _transaction(
-        self, account: Callable[[Connection], str], profile_id: str | None
-    ) -> Iterator[SqlVault]:
+    def _transaction(self, opened: Callable[[Connection], SqlVault]) -> Iterator[SqlVault]:
         # A pooled connection is not pinged when it was in use a moment ago: if the database
         # went away since, the first statement fails and the opening starts over (once, on a
         # fresh connection), before anything of the turn ran.
-        conn, tx, vault = again_if_unavailable(lambda: self._begin(account, profile_id), (0.0,))
+        conn, tx, vault = again_if_unavailable(lambda: self._begin(opened), (0.0,))
         with conn:
             try:
                 yield vault
@@ -134,7 +189,7 @@ class SqlStore:
             self._cache.commit(vault.profile_id, old, old + 1, vault.saved, vault.deleted)
 
     def _begin(
-        self, account: Callable[[Connection], str], profile_id: str | None
+        self, opened: Callable[[Connection], SqlVault]
     ) -> tuple[Connection, RootTransaction, SqlVault]:
         """A connection, its transaction, and the vault opened in it (account locked)."""
         conn = with_connect_retries(self.engine.connect).execution_options(carnet_write=True)
@@ -143,7 +198,7 @@ class SqlStore:
                 tx = conn.begin()
             except exc.OperationalError as error:
                 raise ConcurrentUpdate("database busy") from error
-            return conn, tx, self._open(conn, account(conn), profile_id)
+            return conn, tx, opened(conn)
         except BaseException as error:
             conn.close()  # rolls back (an account created here included)
             if isinstance(error, exc.OperationalError) and _is_conflict(error):
@@ -159,23 +214,28 @@ class SqlStore:
         row = conn.execute(query, params).first()
         if row is None:
             raise UnknownUser("no such profile in this account")
-        sealer = self._keys.sealer(self._master, row.id, row.master_key_id, row.wrapped_key)
+        return self._opened(conn, account_id, tuple(row))
+
+    def _opened(self, conn: Connection, account_id: str, row: Sequence[Any]) -> SqlVault:
+        """The vault over a profile row (the ``_ROW`` columns, in their order)."""
+        profile_id, is_default, master_key_id, wrapped_key, version, payload, dialogue = row[:7]
+        sealer = self._keys.sealer(self._master, profile_id, master_key_id, wrapped_key)
         account_sealer: Callable[[], Sealer]
-        if row.is_default:
+        if is_default:
             account_sealer = lambda: sealer  # noqa: E731
         else:
             account_sealer = lambda: self._default_sealer(conn, account_id)  # noqa: E731
         return _OpenedVault(
             conn,
-            Codec(sealer, row.id),
+            Codec(sealer, profile_id),
             account_id=account_id,
-            version=row.version,
+            version=version,
             cache=self._cache,
             account_sealer=account_sealer,
             clock=self._clock,
             snapshot_min=self._snapshot_min,
-            payload=row.payload,
-            dialogue=row.dialogue,
+            payload=payload,
+            dialogue=dialogue,
         )
 
     def _default_sealer(self, conn: Connection, account_id: str) -> Sealer:
@@ -332,6 +392,59 @@ class _OpenedVault(SqlVault):
         for column in values:
             self._read.pop(column, None)
         super()._update_profile_row(**values)
+
+
+def _id_literal(value: str) -> str:
+    if not _SAFE_ID.fullmatch(value):
+        raise UnknownUser("no such profile in this account")
+    return f"'{value}'"
+
+
+def _error_of(result: pq.abc.PGresult) -> psycopg.Error:
+    """The driver's exception class for a failed statement, without the server's text."""
+    state = (result.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode()
+    try:
+        return psycopg.errors.lookup(state)("statement failed")
+    except KeyError:
+        return psycopg.DatabaseError("statement failed")
+
+
+def _opening(conn: Connection, query: str) -> list[tuple[Any, ...] | None]:
+    """The first row of each statement after the ``BEGIN`` of ``query``, in one round trip.
+
+    Sent on the driver connection, whose transaction it starts (psycopg then commits or rolls
+    it back as usual). A driver error is reported as SQLAlchemy would: a lost connection is
+    invalidated and becomes ``StoreUnavailable`` (nothing ran: the caller may start over), a
+    deadlock or serialisation failure ``ConcurrentUpdate``; other errors keep their class but
+    not the server's text.
+    """
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    try:
+        driver.pgconn.send_query(query.encode())
+        results = driver.wait(fetch_many(driver.pgconn))
+        rows: list[tuple[Any, ...] | None] = []
+        for result in results:
+            if result.status == pq.ExecStatus.FATAL_ERROR:
+                raise _error_of(result)
+            if result.status != pq.ExecStatus.TUPLES_OK:
+                continue  # BEGIN
+            if result.ntuples == 0:
+                rows.append(None)
+                continue
+            loader = Transformer(driver)
+            loader.set_pgresult(result)
+            rows.append(loader.load_row(0, tuple))
+        return rows
+    except psycopg.Error as error:
+        if driver.closed or driver.broken:  # as SQLAlchemy's psycopg dialect decides
+            conn.invalidate()
+            raise StoreUnavailable(type(error).__name__) from None
+        if isinstance(
+            error, psycopg.errors.SerializationFailure | psycopg.errors.DeadlockDetected
+        ):
+            raise ConcurrentUpdate("another transaction wrote this user") from None
+        raise
 
 
 def _is_conflict(error: exc.OperationalError) -> bool:

@@ -3,7 +3,9 @@
 The load bench's reference (``bench.load``) without the cluster: ``--users`` users onboarded
 with empty records (``tests.bot.conftest.Chat``) ask the load's 4 questions in rotation, all
 users concurrently, each in a closed loop. Printed: answers/s wall clock, answers per
-CPU-second of this process, SQL statements, commits and pool pre-pings per answer,
+CPU-second of this process, SQL statements, commits and pool pre-pings per answer, the
+CPU of the PostgreSQL server processes serving the store's connections per answer (local
+server only),
 and with ``--profile FILE`` a cProfile of the measured phase (the event loop thread and the
 store threads, ``pstats`` format; ``--top N`` prints the N costliest functions).
 
@@ -88,6 +90,36 @@ class SqlCounter:
             return self.statements, self.commits, self.pings
 
 
+def backend_cpu(url: str) -> float | None:
+    """CPU-seconds used so far by the server processes of this PostgreSQL database's sessions.
+
+    Read from ``/proc`` (the server runs on this machine), for every other session of the
+    database, which are the store's pooled connections; None when the server is not local.
+    """
+    import psycopg
+
+    from store.sql.database import normalise_url
+
+    with psycopg.connect(
+        normalise_url(url).replace("postgresql+psycopg://", "postgresql://")
+    ) as c:
+        pids = [
+            int(row[0])
+            for row in c.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
+    total = 0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    except OSError:
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def profiled(path: str | None) -> Iterator[None]:
     """cProfile every thread (loop and executors) while the block runs, dumped to ``path``."""
@@ -145,10 +177,13 @@ async def measure(url: str, folder: Path, args: argparse.Namespace) -> dict[str,
         before = counter.snapshot()
         if args.profile:  # new store threads, so that the profiler sees them from their start
             services.engine._io = ThreadPoolExecutor(4, thread_name_prefix="carnet-io-profiled")
+        postgres = url.startswith("postgresql")
+        server = backend_cpu(url) if postgres else None
         with profiled(args.profile):
             started, cpu = time.perf_counter(), time.process_time()
             await asyncio.gather(*(ask(u, args.questions) for u in refs))
             elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        server_after = backend_cpu(url) if postgres else None
         answers = args.users * args.questions
         after = counter.snapshot()
         statements, commits, pings = (
@@ -160,6 +195,11 @@ async def measure(url: str, folder: Path, args: argparse.Namespace) -> dict[str,
             "statements": statements,
             "commits": commits,
             "pings": pings,
+            "server_us": (
+                (server_after - server) / answers * 1e6
+                if server is not None and server_after is not None
+                else -1.0
+            ),
         }
     finally:
         services.close()
@@ -202,7 +242,12 @@ def main() -> int:
             f"(load average {load:.1f} -> {os.getloadavg()[0]:.1f}): {f['per_s']:.0f} answers/s "
             f"wall, {f['per_cpu_s']:.0f} per CPU-second; per answer {f['statements']:.2f} SQL "
             f"statements through cursors, {f['commits']:.2f} commits, {f['pings']:.2f} pre-pings "
-            "(PostgreSQL: counted at the driver; SQLite: BEGIN and COMMIT not counted)",
+            "(PostgreSQL: counted at the driver; SQLite: BEGIN and COMMIT not counted)"
+            + (
+                f"; PostgreSQL's own CPU {f['server_us']:.0f} µs per answer"
+                if f["server_us"] >= 0
+                else ""
+            ),
             flush=True,
         )
         if args.profile and args.top:

@@ -28,6 +28,7 @@ from store import (
     open_store,
 )
 from store.sql import snapshot
+from store.sql.codec import Codec
 from store.sql.database import normalise_url
 
 CHAT_ID = 918273645
@@ -39,6 +40,21 @@ OTHER = 5550002
 def small_snapshot_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Lab snapshots in chunks of 512 bytes: every store test crosses chunk boundaries."""
     monkeypatch.setattr(snapshot, "CHUNK_SIZE", 512)
+
+
+@pytest.fixture
+def validated(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many records each bulk validation built (rows or snapshot spans)."""
+    counts: list[int] = []
+    real = Codec.validate_slices
+
+    def slices(self: Codec, model, pieces):  # type: ignore[no-untyped-def]
+        built = real(self, model, pieces)
+        counts.append(len(built))
+        return built
+
+    monkeypatch.setattr(Codec, "validate_slices", slices)
+    return counts
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-import pytest
-
 from bot.engine.answers import labs as lab_answers
 from bot.engine.answers.common import Facts
 from bot.engine.replies import Reply
@@ -18,7 +16,6 @@ from store import (
     ReferenceRange,
     Store,
 )
-from store.sql.codec import Codec
 from tests.store.conftest import USER
 
 NAMES = [
@@ -76,17 +73,9 @@ def _from_every_result(store: Store) -> dict[str, list[Reply]]:
 
 
 def test_lab_answers_from_the_index_are_unchanged(
-    store: Store, opener: Callable[..., Store], monkeypatch: pytest.MonkeyPatch
+    store: Store, opener: Callable[..., Store], validated: list[int]
 ):
-    built: list[int] = []
-    real = Codec.validate_slices
-
-    def slices(self: Codec, model, pieces):  # type: ignore[no-untyped-def]
-        records = real(self, model, pieces)
-        built.append(len(records))
-        return records
-
-    monkeypatch.setattr(Codec, "validate_slices", slices)
+    built = validated  # records built by each bulk validation
     labs = _results(300)
     with store.vault(USER) as vault:
         vault.save_all(labs)

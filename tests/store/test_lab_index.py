@@ -13,21 +13,6 @@ from store.sql.schema import snapshots
 from tests.store.conftest import USER, Opener
 
 
-@pytest.fixture
-def validated(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many records each bulk validation built (rows or snapshot spans)."""
-    counts: list[int] = []
-    real = Codec.validate_slices
-
-    def slices(self: Codec, model, pieces):  # type: ignore[no-untyped-def]
-        built = real(self, model, pieces)
-        counts.append(len(built))
-        return built
-
-    monkeypatch.setattr(Codec, "validate_slices", slices)
-    return counts
-
-
 def _labs(n: int) -> list[LabResult]:
     return [
         LabResult(

@@ -11,7 +11,7 @@ import asyncio
 import os
 import random
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -35,10 +35,18 @@ def _store(data_dir: Path):
 
 
 def _schedule(data_dir: Path, user_id: int, due: datetime) -> set[str]:
-    """Store ``REMINDERS`` follow-up occurrences due at ``due``; returns their ids."""
+    """Store ``REMINDERS`` follow-up occurrences due at ``due``; returns their ids.
+
+    The user gets no quiet hours: the real process holds reminders during them (22:30-07:30
+    Paris by default), and this test must not depend on the time of day it runs at."""
     store = _store(data_dir)
     try:
         with store.vault(user_id, create=False) as vault:
+            profile = vault.get_profile()
+            prefs = profile.reminders.model_copy(
+                update={"quiet_start": time(0), "quiet_end": time(0)}
+            )
+            vault.save_profile(profile.model_copy(update={"reminders": prefs}))
             ids: set[str] = set()
             for n in range(REMINDERS):
                 reminder = Reminder(kind=ReminderKind.FOLLOW_UP, label=f"bilan {n}")
